@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+/** A JSON object whose keys the API owns (configurations): kept whole, never stripped. */
+export const JsonObject = z.record(z.string(), z.unknown());
+
+/** `null` and absent both read as `undefined`, so optional API fields compare equal whichever the server sends. */
+export const optional = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullish()
+    .transform((v) => (v === null ? undefined : v))
+    .optional();
+
+/** `{id, name, type}` as the API reports who created or changed an object. */
+export const Actor = z.looseObject({ id: z.string().nullish(), name: z.string().nullish(), type: z.string().nullish() });

@@ -1,0 +1,5 @@
+export * from "./common";
+export * from "./connection";
+export * from "./identity";
+export * from "./model";
+export * from "./sync";
