@@ -1,0 +1,119 @@
+import type { ValidationProblem } from "../connection-types/json-schema";
+import type { EmulatorState } from "./state";
+
+/** An error answered as Polytomic's `ApiError` body `{key, message, status, metadata?}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly key: string,
+    message: string,
+    readonly metadata?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  toBody(): Record<string, unknown> {
+    const body: Record<string, unknown> = { key: this.key, message: this.message, status: this.status };
+    if (this.metadata !== undefined) body.metadata = this.metadata;
+    return body;
+  }
+}
+
+export function notFound(what: string, id: string): ApiError {
+  return new ApiError(404, "not_found", `${what} ${id} not found`);
+}
+
+export function badRequest(message: string, metadata?: Record<string, unknown>): ApiError {
+  return new ApiError(400, "bad_request", message, metadata);
+}
+
+/** A path-pointing validation failure: every problem in the message and in `metadata.errors`. */
+export function validationError(
+  status: 400 | 422,
+  problems: ValidationProblem[],
+  prefix = "",
+  what = "validation failed",
+): ApiError {
+  const located = problems.map((p) => ({
+    path: prefix === "" ? p.path : p.path === "" ? prefix : `${prefix}.${p.path}`,
+    message: p.message,
+  }));
+  const text = located.map((p) => (p.path === "" ? p.message : `${p.path}: ${p.message}`)).join("; ");
+  return new ApiError(status, "validation_error", `${what}: ${text}`, { errors: located });
+}
+
+/** What a route handler answers. `body` is serialized as JSON. */
+export interface HandlerResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export function ok(data: unknown, extra: Record<string, unknown> = {}): HandlerResult {
+  return { status: 200, body: { data, ...extra } };
+}
+
+/** Settings the route handlers need. */
+export interface RouteSettings {
+  schemaReadyDelayMs: number;
+  bucketsDir: string;
+}
+
+export interface RequestContext {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  body: unknown;
+  state: EmulatorState;
+  settings: RouteSettings;
+  now(): number;
+}
+
+export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The request body as an object, or 400. */
+export function bodyObject(ctx: RequestContext): Record<string, unknown> {
+  if (!isPlainObject(ctx.body)) throw badRequest("request body must be a JSON object");
+  return ctx.body;
+}
+
+const KIND_TEXT = { string: "a string", object: "an object", array: "an array" } as const;
+
+/** 400 naming every missing (or wrongly typed) required top-level field. */
+export function requireFields(
+  body: Record<string, unknown>,
+  fields: Record<string, "string" | "object" | "array">,
+): void {
+  const problems: ValidationProblem[] = [];
+  for (const [name, kind] of Object.entries(fields)) {
+    const value = body[name];
+    if (value === undefined || value === null || (kind === "string" && value === "")) {
+      problems.push({ path: name, message: "is required" });
+    } else if (
+      (kind === "string" && typeof value !== "string") ||
+      (kind === "object" && !isPlainObject(value)) ||
+      (kind === "array" && !Array.isArray(value))
+    ) {
+      problems.push({ path: name, message: `must be ${KIND_TEXT[kind]}` });
+    }
+  }
+  if (problems.length > 0) {
+    const text = problems.map((p) => `${p.path} ${p.message}`).join("; ");
+    throw new ApiError(400, "bad_request", text, { errors: problems });
+  }
+}
+
+export function boolQuery(query: URLSearchParams, name: string): boolean {
+  const v = query.get(name);
+  return v === "true" || v === "1";
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

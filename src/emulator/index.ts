@@ -1,0 +1,122 @@
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import * as path from "node:path";
+import { FaultInjector } from "./faults";
+import { IdempotencyStore } from "./idempotency";
+import { loadState, saveState } from "./persist";
+import { RateLimiter } from "./rate-limit";
+import { buildRouter } from "./routes";
+import { markReady } from "./schema-cache";
+import { createRequestHandler } from "./server";
+import { EmulatorState } from "./state";
+import type { EmulatorOptions, FaultRule, RunningEmulator } from "./types";
+
+export type { EmulatorState } from "./state";
+export type { EmulatorOptions, FaultKind, FaultRule, RecordedRequest, RunningEmulator } from "./types";
+
+/** `<package>/data/buckets`: resolves the same from `src/emulator` (vitest) and `dist/emulator` (built). */
+export const DEFAULT_BUCKETS_DIR = path.join(__dirname, "../../data/buckets");
+export const DEFAULT_API_KEY = "test-api-key";
+export const DEFAULT_SCHEMA_READY_DELAY_MS = 1500;
+
+/** Starts a Polytomic emulator on 127.0.0.1. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const state = new EmulatorState();
+  if (options.stateFile !== undefined) loadState(options.stateFile, state);
+
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const persist = () => {
+    if (options.stateFile === undefined) return;
+    try {
+      saveState(options.stateFile, state);
+    } catch (e) {
+      options.log?.(`could not save state to ${options.stateFile}: ${(e as Error).message}`);
+    }
+  };
+
+  const faults = new FaultInjector(options.faults ?? [], options.seed ?? 1);
+  const requests: RunningEmulator["requests"] = [];
+  const handler = createRequestHandler({
+    router: buildRouter(),
+    state,
+    settings: {
+      schemaReadyDelayMs: options.schemaReadyDelayMs ?? DEFAULT_SCHEMA_READY_DELAY_MS,
+      bucketsDir: path.resolve(options.bucketsDir ?? DEFAULT_BUCKETS_DIR),
+    },
+    apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
+    faults,
+    idempotency: new IdempotencyStore(state.idempotency),
+    ...(options.rateLimitPerSecond !== undefined
+      ? { rateLimiter: new RateLimiter(options.rateLimitPerSecond) }
+      : {}),
+    requests,
+    persist,
+    sleep,
+    ...(options.log !== undefined ? { log: options.log } : {}),
+  });
+
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    handler(req, res).catch((e: unknown) => {
+      options.log?.(`unhandled error: ${(e as Error).message}`);
+      if (!res.headersSent) {
+        res.writeHead(500, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ key: "internal_error", message: "internal error", status: 500 }));
+      }
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    state,
+    addFault(rule: FaultRule) {
+      faults.add(rule);
+    },
+    clearFaults() {
+      faults.clear();
+    },
+    setSchemaReady(connectionId: string) {
+      const connection = state.connections.get(connectionId);
+      if (connection === undefined) throw new Error(`no connection ${connectionId}`);
+      if (connection.schemaCache === null)
+        throw new Error(`connection type ${connection.type} has no schema cache`);
+      markReady(connection.schemaCache, Date.now());
+      persist();
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

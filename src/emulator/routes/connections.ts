@@ -1,0 +1,178 @@
+import { randomUUID } from "node:crypto";
+import type { JsonSchema } from "../../connection-types/json-schema";
+import {
+  getConnectionType,
+  isModelSourceType,
+  listConnectionTypes,
+  loadConnectionSchema,
+} from "../../connection-types/registry";
+import { assertTypeUnchanged, maskedConfiguration, prepareConfiguration } from "../connection-config";
+import { connectionDependents, deleteSync, modelsOfConnection, syncsOfConnection } from "../dependents";
+import {
+  ApiError,
+  bodyObject,
+  boolQuery,
+  type HandlerResult,
+  iso,
+  notFound,
+  ok,
+  type RequestContext,
+  requireFields,
+} from "../http";
+import { ACTOR, ORGANIZATION_ID } from "../identity";
+import type { Router } from "../router";
+import { startRefresh } from "../schema-cache";
+import type { StoredConnection } from "../state";
+
+const LOGO_BASE = "https://app.polytomic.com/static/logos";
+
+function typeRef(type: string) {
+  return {
+    id: type,
+    name: getConnectionType(type)?.name ?? type,
+    logo_url: `${LOGO_BASE}/${type}.svg`,
+    operations: [] as string[],
+  };
+}
+
+export function connectionResponse(c: StoredConnection) {
+  return {
+    id: c.id,
+    name: c.name,
+    type: typeRef(c.type),
+    configuration: maskedConfiguration(c.type, loadConnectionSchema(c.type), c.configuration),
+    organization_id: c.organization_id,
+    policies: c.policies,
+    saved: true,
+    status: "healthy",
+    status_error: "",
+    healthcheck_interval: c.healthcheck_interval,
+    api_calls_last_24_hours: 0,
+    parent_connection_id: null,
+    created_at: c.created_at,
+    created_by: ACTOR,
+    updated_at: c.updated_at,
+    updated_by: ACTOR,
+  };
+}
+
+export function getConnection(ctx: RequestContext, id: string): StoredConnection {
+  const c = ctx.state.connections.get(id);
+  if (c === undefined) throw notFound("connection", id);
+  return c;
+}
+
+function schemaFor(type: string): JsonSchema {
+  const schema = loadConnectionSchema(type);
+  if (schema === undefined) {
+    throw new ApiError(422, "unknown_connection_type", `unknown connection type "${type}"`, {
+      errors: [{ path: "type", message: "unknown connection type" }],
+    });
+  }
+  return schema;
+}
+
+function stringList(value: unknown, name: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw new ApiError(400, "bad_request", `${name} must be an array of strings`);
+  }
+  return value as string[];
+}
+
+function optionalString(value: unknown, name: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") throw new ApiError(400, "bad_request", `${name} must be a string`);
+  return value;
+}
+
+function create(ctx: RequestContext): HandlerResult {
+  const body = bodyObject(ctx);
+  requireFields(body, { name: "string", type: "string", configuration: "object" });
+  const type = body.type as string;
+  const schema = schemaFor(type);
+  const configuration = prepareConfiguration({
+    type,
+    schema,
+    input: body.configuration as Record<string, unknown>,
+    validate: body.validate !== false,
+  });
+  const now = ctx.now();
+  const connection: StoredConnection = {
+    id: randomUUID(),
+    name: body.name as string,
+    type,
+    configuration,
+    organization_id: optionalString(body.organization_id, "organization_id") ?? ORGANIZATION_ID,
+    policies: stringList(body.policies, "policies"),
+    healthcheck_interval: optionalString(body.healthcheck_interval, "healthcheck_interval"),
+    created_at: iso(now),
+    updated_at: iso(now),
+    schemaCache: isModelSourceType(type) ? startRefresh(now, ctx.settings.schemaReadyDelayMs) : null,
+  };
+  ctx.state.connections.set(connection.id, connection);
+  return ok(connectionResponse(connection));
+}
+
+function update(ctx: RequestContext): HandlerResult {
+  const existing = getConnection(ctx, ctx.params.id ?? "");
+  const body = bodyObject(ctx);
+  requireFields(body, { name: "string", configuration: "object" });
+  assertTypeUnchanged(existing.type, body.type);
+  const schema = schemaFor(existing.type);
+  const configuration = prepareConfiguration({
+    type: existing.type,
+    schema,
+    input: body.configuration as Record<string, unknown>,
+    stored: existing.configuration,
+    validate: body.validate !== false,
+  });
+  const now = ctx.now();
+  const updated: StoredConnection = {
+    ...existing,
+    name: body.name as string,
+    configuration,
+    organization_id: optionalString(body.organization_id, "organization_id") ?? existing.organization_id,
+    policies: stringList(body.policies, "policies"),
+    healthcheck_interval: optionalString(body.healthcheck_interval, "healthcheck_interval"),
+    updated_at: iso(now),
+    schemaCache: isModelSourceType(existing.type) ? startRefresh(now, ctx.settings.schemaReadyDelayMs) : null,
+  };
+  ctx.state.connections.set(updated.id, updated);
+  return ok(connectionResponse(updated));
+}
+
+function remove(ctx: RequestContext): HandlerResult {
+  const connection = getConnection(ctx, ctx.params.id ?? "");
+  const usedBy = connectionDependents(ctx.state, connection.id);
+  if (usedBy.length > 0) {
+    if (!boolQuery(ctx.query, "force")) {
+      throw new ApiError(422, "connection_in_use", "connection in use", { used_by: usedBy });
+    }
+    for (const sync of syncsOfConnection(ctx.state, connection.id)) deleteSync(ctx.state, sync.id);
+    for (const model of modelsOfConnection(ctx.state, connection.id)) ctx.state.models.delete(model.id);
+  }
+  ctx.state.connections.delete(connection.id);
+  return { status: 200, body: {} };
+}
+
+export function registerConnectionRoutes(router: Router): void {
+  router
+    .add("GET", "/api/connection_types", () =>
+      ok(listConnectionTypes().map((t) => ({ ...typeRef(t.id), use_oauth: t.use_oauth }))),
+    )
+    .add("GET", "/api/connection_types/:id", (ctx) => {
+      const schema = loadConnectionSchema(ctx.params.id ?? "");
+      if (schema === undefined) throw notFound("connection type", ctx.params.id ?? "");
+      return { status: 200, body: schema };
+    })
+    .add("GET", "/api/connections", (ctx) =>
+      ok([...ctx.state.connections.values()].map((c) => connectionResponse(c))),
+    )
+    .add("POST", "/api/connections", create)
+    .add("GET", "/api/connections/:id", (ctx) =>
+      ok(connectionResponse(getConnection(ctx, ctx.params.id ?? ""))),
+    )
+    .add("PUT", "/api/connections/:id", update)
+    .add("DELETE", "/api/connections/:id", remove);
+}

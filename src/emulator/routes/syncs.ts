@@ -1,0 +1,226 @@
+import { randomUUID } from "node:crypto";
+import { deepCopy, MASK } from "../config-paths";
+import { deleteSync } from "../dependents";
+import {
+  ApiError,
+  bodyObject,
+  type HandlerResult,
+  iso,
+  isPlainObject,
+  notFound,
+  ok,
+  type RequestContext,
+  requireFields,
+  validationError,
+} from "../http";
+import { ACTOR, ORGANIZATION_ID } from "../identity";
+import type { Router } from "../router";
+import type { StoredExecution, StoredSync } from "../state";
+import { checkSync, SCHEDULE_FREQUENCIES } from "../sync-validation";
+
+const LIST_LIMIT = 50;
+
+export function syncResponse(s: StoredSync) {
+  const { encryption_passphrase, ...rest } = s;
+  return {
+    ...deepCopy(rest),
+    ...(encryption_passphrase === undefined ? {} : { encryption_passphrase: MASK }),
+    created_by: ACTOR,
+    updated_by: ACTOR,
+  };
+}
+
+function listItem(s: StoredSync) {
+  return {
+    id: s.id,
+    name: s.name,
+    active: s.active,
+    mode: s.mode,
+    model_ids: s.model_ids,
+    organization_id: s.organization_id,
+    schedule: s.schedule,
+    skip_initial_backfill: s.skip_initial_backfill,
+    sync_all_records: s.sync_all_records,
+    only_enrich_updates: s.only_enrich_updates,
+    target_connection_id: s.target.connection_id,
+    target_object: s.target.object ?? null,
+    created_at: s.created_at,
+    created_by: ACTOR,
+    updated_at: s.updated_at,
+    updated_by: ACTOR,
+  };
+}
+
+function getSync(ctx: RequestContext, id: string): StoredSync {
+  const s = ctx.state.syncs.get(id);
+  if (s === undefined) throw notFound("sync", id);
+  return s;
+}
+
+const array = (v: unknown): unknown[] => (Array.isArray(v) ? deepCopy(v) : []);
+
+/**
+ * A stored sync from a create/update body (full replacement). `encryption_passphrase` sent as `"********"` or
+ * left out keeps the stored one on update; `null` or `""` clears it. `target.create` is not kept (Polytomic
+ * never returns it).
+ */
+function buildSync(ctx: RequestContext, body: Record<string, unknown>, previous?: StoredSync): StoredSync {
+  requireFields(body, {
+    name: "string",
+    mode: "string",
+    fields: "array",
+    schedule: "object",
+    target: "object",
+  });
+  const { problems, modelIds } = checkSync(ctx.state, body);
+  if (problems.length > 0) throw validationError(422, problems, "", "invalid sync");
+
+  const target = deepCopy(body.target as Record<string, unknown>);
+  delete target.create;
+  let passphrase: string | undefined;
+  const sent = body.encryption_passphrase;
+  if (sent === undefined || sent === MASK) passphrase = previous?.encryption_passphrase;
+  else if (typeof sent === "string" && sent !== "") passphrase = sent;
+
+  const now = iso(ctx.now());
+  const sync: StoredSync = {
+    id: previous?.id ?? randomUUID(),
+    name: body.name as string,
+    mode: body.mode as string,
+    active: body.active === true,
+    fields: array(body.fields),
+    override_fields: array(body.override_fields),
+    overrides: array(body.overrides),
+    filters: array(body.filters),
+    filter_logic: typeof body.filter_logic === "string" ? body.filter_logic : "",
+    identity: isPlainObject(body.identity) ? deepCopy(body.identity) : null,
+    schedule: deepCopy(body.schedule as Record<string, unknown>),
+    target,
+    policies: array(body.policies) as string[],
+    organization_id: typeof body.organization_id === "string" ? body.organization_id : ORGANIZATION_ID,
+    sync_all_records: body.sync_all_records === true,
+    skip_initial_backfill: body.skip_initial_backfill === true,
+    only_enrich_updates: body.only_enrich_updates === true,
+    model_ids: modelIds,
+    created_at: previous?.created_at ?? now,
+    updated_at: now,
+  };
+  if (passphrase !== undefined) sync.encryption_passphrase = passphrase;
+  return sync;
+}
+
+function list(ctx: RequestContext): HandlerResult {
+  let items = [...ctx.state.syncs.values()];
+  const active = ctx.query.get("active");
+  if (active !== null) items = items.filter((s) => s.active === (active === "true"));
+  const mode = ctx.query.get("mode");
+  if (mode !== null) items = items.filter((s) => s.mode === mode);
+  const target = ctx.query.get("target_connection_id");
+  if (target !== null) items = items.filter((s) => s.target.connection_id === target);
+  const limit = Math.min(LIST_LIMIT, Math.max(1, Number(ctx.query.get("limit") ?? LIST_LIMIT) || LIST_LIMIT));
+  const offset = Math.max(0, Number(ctx.query.get("page_token") ?? 0) || 0);
+  const page = items.slice(offset, offset + limit);
+  const next = offset + limit < items.length ? String(offset + limit) : null;
+  return ok(page.map(listItem), { pagination: { next_page_token: next } });
+}
+
+function executionResponse(e: StoredExecution) {
+  const { sync_id: _syncId, ...rest } = e;
+  return deepCopy(rest);
+}
+
+function executionsOf(ctx: RequestContext, syncId: string): StoredExecution[] {
+  return [...ctx.state.executions.values()].filter((e) => e.sync_id === syncId);
+}
+
+/** Runs at once: the execution is `completed`, counting the rows of the largest model the sync reads. */
+function start(ctx: RequestContext): HandlerResult {
+  const sync = getSync(ctx, ctx.params.id ?? "");
+  const body = ctx.body === undefined ? {} : bodyObject(ctx);
+  const rows = Math.max(0, ...sync.model_ids.map((id) => ctx.state.models.get(id)?.rowCount ?? 0));
+  const now = iso(ctx.now());
+  const execution: StoredExecution = {
+    id: randomUUID(),
+    sync_id: sync.id,
+    status: "completed",
+    type: body.test === true ? "test" : body.resync === true ? "resync" : "manual",
+    created_at: now,
+    started_at: now,
+    completed_at: now,
+    counts: { insert: 0, update: 0, upserts: rows, delete: 0, error: 0, warnings: 0, total: rows },
+    errors: [],
+  };
+  ctx.state.executions.set(execution.id, execution);
+  return ok({ id: execution.id, status: execution.status, created_at: execution.created_at });
+}
+
+function status(ctx: RequestContext): HandlerResult {
+  const sync = getSync(ctx, ctx.params.id ?? "");
+  const last = executionsOf(ctx, sync.id).at(-1);
+  return ok({
+    current_execution: null,
+    last_execution: last === undefined ? null : executionResponse(last),
+    next_execution_time: null,
+  });
+}
+
+function activate(ctx: RequestContext): HandlerResult {
+  const sync = getSync(ctx, ctx.params.id ?? "");
+  const body = bodyObject(ctx);
+  if (typeof body.active !== "boolean") {
+    throw new ApiError(400, "bad_request", "active must be a boolean", {
+      errors: [{ path: "active", message: "must be a boolean" }],
+    });
+  }
+  sync.active = body.active;
+  sync.updated_at = iso(ctx.now());
+  return ok({ id: sync.id, active: sync.active });
+}
+
+const SCHEDULE_OPTIONS = SCHEDULE_FREQUENCIES.map((frequency) => ({
+  frequency,
+  label: frequency,
+  description: "",
+  configuration: {},
+}));
+
+export function registerSyncRoutes(router: Router): void {
+  router
+    .add("GET", "/api/syncs", list)
+    .add("POST", "/api/syncs", (ctx) => {
+      const sync = buildSync(ctx, bodyObject(ctx));
+      ctx.state.syncs.set(sync.id, sync);
+      return ok(syncResponse(sync));
+    })
+    .add("GET", "/api/syncs/schedules", () => ok({ schedule_options: SCHEDULE_OPTIONS }))
+    .add("GET", "/api/syncs/:id", (ctx) => ok(syncResponse(getSync(ctx, ctx.params.id ?? ""))))
+    .add("PUT", "/api/syncs/:id", (ctx) => {
+      const previous = getSync(ctx, ctx.params.id ?? "");
+      const sync = buildSync(ctx, bodyObject(ctx), previous);
+      ctx.state.syncs.set(sync.id, sync);
+      return ok(syncResponse(sync));
+    })
+    .add("DELETE", "/api/syncs/:id", (ctx) => {
+      deleteSync(ctx.state, getSync(ctx, ctx.params.id ?? "").id);
+      return { status: 200, body: {} };
+    })
+    .add("POST", "/api/syncs/:id/activate", activate)
+    .add("POST", "/api/syncs/:id/cancel", (ctx) => {
+      getSync(ctx, ctx.params.id ?? "");
+      return ok({ message: "no execution in progress" });
+    })
+    .add("POST", "/api/syncs/:id/executions", start)
+    .add("GET", "/api/syncs/:id/executions", (ctx) => {
+      const sync = getSync(ctx, ctx.params.id ?? "");
+      return ok(executionsOf(ctx, sync.id).map(executionResponse), { pagination: { next_page_token: null } });
+    })
+    .add("GET", "/api/syncs/:id/executions/:execution", (ctx) => {
+      const sync = getSync(ctx, ctx.params.id ?? "");
+      const execution = ctx.state.executions.get(ctx.params.execution ?? "");
+      if (execution === undefined || execution.sync_id !== sync.id) {
+        throw notFound("execution", ctx.params.execution ?? "");
+      }
+      return ok(executionResponse(execution));
+    })
+    .add("GET", "/api/syncs/:id/status", status);
+}

@@ -1,0 +1,71 @@
+import type { EmulatorState } from "./state";
+
+export interface EmulatorOptions {
+  /** Default 0 = ephemeral. The host is always 127.0.0.1. */
+  port?: number;
+  /** Accepted bearer keys. Default `["test-api-key"]`. */
+  apiKeys?: string[];
+  /** Delay before a new or refreshed schema cache becomes ready. Default 1500. */
+  schemaReadyDelayMs?: number;
+  /** Folder whose subfolders stand in for GCS buckets. Default `<package>/data/buckets`. */
+  bucketsDir?: string;
+  /** Loaded at start if present, saved after every mutation. */
+  stateFile?: string;
+  /** Initial fault rules. */
+  faults?: FaultRule[];
+  /** Seed of the PRNG used for `FaultRule.probability`. Default 1. */
+  seed?: number;
+  /** If set: beyond N requests in any 1 s window, answer 429 with `Retry-After` (whole seconds, >= 1). */
+  rateLimitPerSecond?: number;
+  /** Called with one line per request if given. */
+  log?: (line: string) => void;
+}
+
+export type FaultKind = "latency" | "status" | "drop-after-commit" | "drop-before-commit" | "hang";
+
+export interface FaultRule {
+  /** e.g. "POST"; default any. */
+  method?: string;
+  /** Matched against the path without query, e.g. `/^\/api\/connections$/`. A string must match exactly. */
+  path?: string | RegExp;
+  kind: FaultKind;
+  /** For `latency`. */
+  latencyMs?: number;
+  /** For `status` (e.g. 503, 500, 429). */
+  status?: number;
+  /** `Retry-After` value sent with `status` faults (e.g. "1" or an HTTP date). */
+  retryAfter?: string;
+  /** Apply to the next N matching requests only; default unlimited. */
+  times?: number;
+  /** 0..1, rolled with a seeded PRNG (option `seed`) so runs repeat. */
+  probability?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** The query string without `?`, `""` if none. */
+  query: string;
+  /** The status answered (or that would have been answered for `drop-after-commit`); 0 while pending or when dropped/hung. */
+  status: number;
+  idempotencyKey?: string;
+  /** The fault kind applied, if any. */
+  fault?: string;
+  /** The parsed JSON body, if any. */
+  body?: unknown;
+}
+
+export interface RunningEmulator {
+  /** e.g. `http://127.0.0.1:41234` (no trailing slash; API paths start with `/api/`). */
+  url: string;
+  port: number;
+  /** Every request in arrival order (clearable: `requests.length = 0`). */
+  requests: RecordedRequest[];
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  /** Live in-memory state, for assertions. Stored configurations are unmasked. */
+  state: EmulatorState;
+  /** Makes a connection's schema cache ready now. */
+  setSchemaReady(connectionId: string): void;
+  close(): Promise<void>;
+}
