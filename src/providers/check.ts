@@ -1,0 +1,84 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { unknownPaths } from "./unknown";
+
+/** One problem found by `check`: the property path as users write it (`fields[1].source.modelId`) and why. */
+export type CheckFailure = pulumi.dynamic.CheckFailure;
+
+/** Renders a path of keys and indexes: `["fields", 1, "source"]` → `fields[1].source`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** Rewrites zod's messages into the sentences a Pulumi user reads next to the property's name. */
+export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return "is required";
+      return `must be ${article(issue.expected)}, got ${kindOf(value)}`;
+    case "unrecognized_keys":
+      return `has unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys
+        .map((k) => JSON.stringify(k))
+        .join(", ")}`;
+    case "invalid_value":
+      return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === "int") return "an integer";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number" && !Number.isInteger(value)) return "a number";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]): boolean {
+  return prefix.length <= path.length && prefix.every((k, i) => path[i] === k);
+}
+
+/**
+ * Validates `inputs` and returns every failure at once, each naming its property. Failures at or under a value
+ * that is still unknown (preview) are dropped: the value will be checked when it is known.
+ */
+export function validateInputs<T>(
+  schema: z.ZodType<T>,
+  inputs: unknown,
+): { ok: true; value: T } | { ok: false; failures: CheckFailure[] } {
+  const result = schema.safeParse(inputs);
+  if (result.success) return { ok: true, value: result.data };
+  const unknowns = unknownPaths(inputs);
+  const failures: CheckFailure[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.error.issues) {
+    const path = issue.path;
+    if (unknowns.some((u) => startsWith(path, u))) continue;
+    if (issue.code === "invalid_union" && unknowns.some((u) => startsWith(u, path))) continue;
+    const property = formatPath(path);
+    const reason = `${property === "" ? "inputs" : property} ${describeIssue(issue, valueAt(inputs, path))}`;
+    if (seen.has(reason)) continue;
+    seen.add(reason);
+    failures.push({ property, reason });
+  }
+  return failures.length === 0 ? { ok: true, value: inputs as T } : { ok: false, failures };
+}

@@ -1,0 +1,58 @@
+import { ConnectionUser } from "../api";
+import { PolytomicApiError } from "../client";
+
+/**
+ * Thrown by `create` (and `update`) when the object exists in Polytomic but is not ready (its schema cache timed
+ * out, or failed). The dynamic-provider server turns an error with `id` into `ErrorResourceInitFailed`: Pulumi
+ * keeps the object in state, and the next `up` retries through `update`. Never orphaned.
+ */
+export class ResourceInitError extends Error {
+  readonly id: string;
+  /** The outputs to record, `__provider` included (delete and update load the provider from them). */
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+
+  constructor(id: string, properties: Record<string, unknown>, reasons: string[]) {
+    super(
+      `${reasons.join("; ")} (the object ${id} was created and is kept; run \`pulumi up\` again to resume)`,
+    );
+    this.name = "ResourceInitError";
+    this.id = id;
+    this.properties = properties;
+    this.reasons = reasons;
+  }
+}
+
+/**
+ * Turns API errors into the messages Pulumi users need: credentials problems name the settings to fix, a
+ * connection in use lists its dependents. Other errors pass through (they already name method, path, status).
+ */
+export function explainApiError(error: unknown, action: string): unknown {
+  if (!(error instanceof PolytomicApiError)) return error;
+  if (error.status === 401 || error.status === 403) {
+    const what = error.status === 401 ? "rejected the API key" : "refused access with this API key";
+    return new Error(
+      `${action}: Polytomic ${what} (${error.status} from ${error.method} ${error.path}). ` +
+        "Check `polytomic:apiKey` (`pulumi config set --secret polytomic:apiKey <key>`) or the POLYTOMIC_API_KEY " +
+        "environment variable, and `polytomic:deploymentUrl` / POLYTOMIC_DEPLOYMENT_URL for a self-hosted deployment.",
+      { cause: error },
+    );
+  }
+  return new Error(`${action}: ${error.message}`, { cause: error });
+}
+
+/** The dependents named in a `422 connection in use` answer, or undefined when the error is something else. */
+export function connectionUsers(error: unknown): ConnectionUser[] | undefined {
+  if (!(error instanceof PolytomicApiError) || error.status !== 422) return undefined;
+  const usedBy = error.metadata?.used_by;
+  const inUse =
+    /in use/i.test(error.apiMessage ?? "") || error.key === "connection_in_use" || usedBy !== undefined;
+  if (!inUse) return undefined;
+  const parsed = ConnectionUser.array().safeParse(usedBy ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+/** Whether an error is the API's 404. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof PolytomicApiError && error.status === 404;
+}

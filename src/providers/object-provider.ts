@@ -1,0 +1,129 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { PolytomicClient, RequestOptions } from "../client";
+import { type CheckFailure, validateInputs } from "./check";
+import { type CompareOptions, changedKeys } from "./compare";
+import { explainApiError, isNotFound } from "./errors";
+import { toPlain } from "./plain";
+import { clientFor, type ProviderConfig } from "./settings";
+
+/** The API calls of one kind of object. */
+export interface ObjectApi<Req, Res> {
+  create(body: Req, options: RequestOptions): Promise<Res>;
+  get(id: string): Promise<Res>;
+  update(id: string, body: Req, options: RequestOptions): Promise<Res>;
+  delete(id: string): Promise<unknown>;
+}
+
+/**
+ * What distinguishes one API object resource (Model, Sync) from another; everything here is pure except `api`.
+ * Inputs are camelCase; `request` maps them to the API's body in one place.
+ */
+export interface ObjectSpec<I extends { name: string; importId?: string }, O extends { name: string }, Req, Res extends { id: string }> {
+  /** "model", "sync": used in messages. */
+  readonly noun: string;
+  readonly validator: z.ZodType;
+  /** Rules across fields, beyond the validator; unknowns already tolerated by the rule. */
+  readonly crossChecks?: (news: Record<string, unknown>) => CheckFailure[];
+  request(inputs: I): Req;
+  /** Secret values in the inputs, to keep out of error messages. */
+  secrets(inputs: I): string[];
+  /** Outputs after create/update: the desired state echoed, plus what Polytomic reports. */
+  outputs(inputs: I, response: Res): O;
+  /** Outputs after a read: what Polytomic holds, in input terms, keeping secrets and local settings. */
+  readOutputs(previous: Partial<O> | undefined, response: Res): O;
+  /** The inputs that match read outputs (for `ReadResult.inputs`). */
+  inputsOf(outputs: O): I;
+  /** Keys sent to Polytomic; `diff` compares them. */
+  readonly remoteKeys: readonly string[];
+  /** Keys that cannot change in place. */
+  readonly replaceKeys: readonly string[];
+  readonly compare: CompareOptions;
+  /** Brings inputs to the form outputs record (e.g. schedule times as strings) before comparing. */
+  readonly normalize?: (inputs: I) => I;
+  /** Extra changed keys a plain comparison cannot see (e.g. Model `fields`, input names vs output objects). */
+  readonly extraChanges?: (olds: O, news: I) => string[];
+  api(client: PolytomicClient): ObjectApi<Req, Res>;
+}
+
+/** The provider of one API object kind: check/diff offline, create (or adopt), read, update and delete. */
+export class ObjectProvider<I extends { name: string; importId?: string }, O extends { name: string }, Req, Res extends { id: string }>
+  implements pulumi.dynamic.ResourceProvider<I, O>
+{
+  constructor(
+    private readonly spec: ObjectSpec<I, O, Req, Res>,
+    private readonly config?: ProviderConfig,
+  ) {}
+
+  private api(): ObjectApi<Req, Res> {
+    return this.spec.api(clientFor(this.config));
+  }
+
+  async check(_olds: I, news: I): Promise<pulumi.dynamic.CheckResult<I>> {
+    const result = validateInputs(this.spec.validator, news);
+    const failures = [...(result.ok ? [] : result.failures), ...(this.spec.crossChecks?.(news as never) ?? [])];
+    return failures.length > 0 ? { inputs: news, failures } : { inputs: news };
+  }
+
+  async diff(_id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult> {
+    const desired = this.spec.normalize?.(news) ?? news;
+    const changed = [
+      ...changedKeys(olds as never, desired as never, this.spec.remoteKeys, this.spec.compare),
+      ...(this.spec.extraChanges?.(olds, news) ?? []),
+    ];
+    return {
+      changes: changed.length > 0,
+      replaces: changed.filter((k) => this.spec.replaceKeys.includes(k)),
+      deleteBeforeReplace: false,
+    };
+  }
+
+  async create(inputs: I): Promise<pulumi.dynamic.CreateResult<O>> {
+    const body = this.spec.request(inputs);
+    const options = { secrets: this.spec.secrets(inputs) };
+    try {
+      const response =
+        inputs.importId === undefined
+          ? await this.api().create(body, options)
+          : await this.adopt(inputs.importId, body, options);
+      return { id: response.id, outs: toPlain(this.spec.outputs(inputs, response)) };
+    } catch (error) {
+      throw explainApiError(error, `creating ${this.spec.noun} "${inputs.name}"`);
+    }
+  }
+
+  /** `importId`: take over an existing object (GET to prove it exists, then PUT the desired state). */
+  private async adopt(id: string, body: Req, options: RequestOptions): Promise<Res> {
+    await this.api().get(id);
+    return this.api().update(id, body, options);
+  }
+
+  async read(id: string, props?: O): Promise<pulumi.dynamic.ReadResult<O>> {
+    try {
+      const response = await this.api().get(id);
+      const outs = toPlain(this.spec.readOutputs(props, response));
+      return { id: response.id, props: outs, inputs: toPlain(this.spec.inputsOf(outs)) as unknown as O };
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw explainApiError(error, `reading ${this.spec.noun} ${id}`);
+    }
+  }
+
+  async update(id: string, _olds: O, news: I): Promise<pulumi.dynamic.UpdateResult<O>> {
+    try {
+      const response = await this.api().update(id, this.spec.request(news), { secrets: this.spec.secrets(news) });
+      return { outs: toPlain(this.spec.outputs(news, response)) };
+    } catch (error) {
+      throw explainApiError(error, `updating ${this.spec.noun} "${news.name}" (${id})`);
+    }
+  }
+
+  async delete(id: string, props: O): Promise<void> {
+    try {
+      await this.api().delete(id);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw explainApiError(error, `deleting ${this.spec.noun} "${props.name}" (${id})`);
+    }
+  }
+}

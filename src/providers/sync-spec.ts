@@ -1,0 +1,286 @@
+import { z } from "zod";
+import type { SyncRequest, SyncResponse } from "../api";
+import type { CheckFailure } from "./check";
+import { mapKeysDeep, toCamel, toSnake } from "./keys";
+import type { ObjectSpec } from "./object-provider";
+import { compact } from "./plain";
+import { UNKNOWN } from "./unknown";
+
+/** Sync modes (`ModelsyncSyncTargetMode`). */
+export const SYNC_MODES = ["create", "update", "updateOrCreate", "replace", "append", "remove", "snapshot"] as const;
+/** Modes that match records in the target, and so need an `identity`. */
+export const MODES_NEEDING_IDENTITY: readonly string[] = ["update", "updateOrCreate", "remove"];
+/** Schedule frequencies. */
+export const SCHEDULE_FREQUENCIES = [
+  "manual",
+  "continuous",
+  "hourly",
+  "daily",
+  "weekly",
+  "custom",
+  "builder",
+  "runafter",
+  "multi",
+  "dbtcloud",
+] as const;
+/** Identity match functions. */
+export const IDENTITY_FUNCTIONS = ["Equality", "ISubstring", "OneOf", "DomainMatch", "HostnameMatch"] as const;
+/** Filter functions. */
+export const FILTER_FUNCTIONS = [
+  "Equality",
+  "Inequality",
+  "IsNull",
+  "IsNotNull",
+  "True",
+  "False",
+  "OnOrAfter",
+  "OnOrBefore",
+  "GreaterThan",
+  "GreaterThanEqual",
+  "LessThan",
+  "LessThanEqual",
+  "StringContains",
+  "StringStartsWith",
+  "StringEndsWith",
+  "StringDoesNotContain",
+  "StringDoesNotStartWith",
+  "StringDoesNotEndWith",
+  "StringOneOf",
+  "StringNotOneOf",
+  "Between",
+  "ArrayContains",
+  "ArrayDoesNotContain",
+  "InTheLast",
+  "RelativeOnOrBefore",
+  "RelativeOnOrAfter",
+  "StringLike",
+  "StringNotLike",
+  "StringMatchesTrimmed",
+] as const;
+
+const ID = z.string().min(1, "must not be empty");
+const FieldRef = z.object({ field: ID, modelId: ID }).strict();
+const SyncField = z
+  .object({
+    source: FieldRef.optional(),
+    target: ID,
+    new: z.boolean().optional(),
+    overrideValue: z.string().optional(),
+    syncMode: z.string().optional(),
+    encryptionEnabled: z.boolean().optional(),
+  })
+  .strict();
+/** `hour`/`minute` etc. are strings on the wire; numbers are accepted and sent as two-digit strings. */
+const TimePart = z.union([z.string(), z.number().int().min(0)]);
+
+const SyncInputsValidator = z
+  .object({
+    name: ID,
+    active: z.boolean().optional(),
+    mode: z.enum(SYNC_MODES),
+    fields: z.array(SyncField).min(1, "must map at least one field"),
+    target: z
+      .object({
+        connectionId: ID,
+        object: z.string().optional(),
+        configuration: z.record(z.string(), z.unknown()).optional(),
+        newName: z.string().optional(),
+        create: z.record(z.string(), z.string()).optional(),
+        filterLogic: z.string().optional(),
+      })
+      .strict(),
+    schedule: z
+      .object({
+        frequency: z.enum(SCHEDULE_FREQUENCIES),
+        hour: TimePart.optional(),
+        minute: TimePart.optional(),
+        dayOfWeek: TimePart.optional(),
+        dayOfMonth: TimePart.optional(),
+        month: TimePart.optional(),
+        jobId: z.number().int().optional(),
+        connectionId: ID.optional(),
+        runAfter: z.object({ syncIds: z.array(ID).optional(), bulkSyncIds: z.array(ID).optional() }).strict().optional(),
+        runAfterSuccessOnly: z.boolean().optional(),
+      })
+      .strict(),
+    identity: z
+      .object({
+        source: FieldRef,
+        target: ID,
+        function: z.enum(IDENTITY_FUNCTIONS),
+        newField: z.boolean().optional(),
+        remoteFieldTypeId: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    filters: z
+      .array(
+        z
+          .object({
+            function: z.enum(FILTER_FUNCTIONS),
+            field: FieldRef.optional(),
+            fieldId: z.string().optional(),
+            fieldType: z.enum(["Model", "Target"]).optional(),
+            value: z.unknown().optional(),
+            label: z.string().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    filterLogic: z.string().optional(),
+    overrides: z
+      .array(
+        z
+          .object({
+            field: FieldRef.optional(),
+            fieldId: z.string().optional(),
+            function: z.enum(FILTER_FUNCTIONS).optional(),
+            value: z.unknown().optional(),
+            override: z.unknown().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    overrideFields: z.array(SyncField).optional(),
+    syncAllRecords: z.boolean().optional(),
+    skipInitialBackfill: z.boolean().optional(),
+    onlyEnrichUpdates: z.boolean().optional(),
+    encryptionPassphrase: z.string().optional(),
+    policies: z.array(ID).optional(),
+    organizationId: ID.optional(),
+    importId: ID.optional(),
+    __provider: z.string().optional(),
+  })
+  .strict();
+
+/** The Sync inputs after `check` (camelCase). */
+export type SyncInputs = z.infer<typeof SyncInputsValidator>;
+/** The Sync outputs: the inputs plus what Polytomic reports. */
+export type SyncOutputs = SyncInputs & { modelIds?: string[] };
+
+/** Subtrees holding the API's own keys or user data: copied without renaming. */
+const OPAQUE = ["target.configuration", "target.create", "filters[].value", "overrides[].value", "overrides[].override"];
+
+const REMOTE_KEYS = [
+  "name",
+  "active",
+  "mode",
+  "fields",
+  "target",
+  "schedule",
+  "identity",
+  "filters",
+  "filterLogic",
+  "overrides",
+  "overrideFields",
+  "syncAllRecords",
+  "skipInitialBackfill",
+  "onlyEnrichUpdates",
+  "encryptionPassphrase",
+  "policies",
+  "organizationId",
+] as const;
+
+const MASK = "********";
+const known = (v: unknown) => v !== undefined && v !== UNKNOWN;
+
+function crossChecks(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason: `${property} ${reason}` });
+  const mode = news.mode;
+  if (typeof mode === "string" && mode !== UNKNOWN && MODES_NEEDING_IDENTITY.includes(mode) && news.identity === undefined) {
+    fail("identity", `is required when mode is "${mode}" (it says how records are matched in the target)`);
+  }
+  const target = news.target as Record<string, unknown> | undefined;
+  if (target !== null && typeof target === "object" && target !== (UNKNOWN as unknown)) {
+    if (known(target.object) && known(target.create)) fail("target", "takes either object or create, not both");
+    if (target.object === undefined && target.create === undefined) {
+      fail("target.object", "is required (or target.create, to have Polytomic create the target object)");
+    }
+  }
+  const each = (key: string, rule: (item: Record<string, unknown>, path: string) => void) => {
+    const list = news[key];
+    if (Array.isArray(list)) {
+      list.forEach((item, i) => {
+        if (item !== null && typeof item === "object") rule(item as Record<string, unknown>, `${key}[${i}]`);
+      });
+    }
+  };
+  each("fields", (f, p) => {
+    if (f.source === undefined && f.overrideValue === undefined) fail(`${p}.source`, "is required unless overrideValue is set");
+  });
+  each("filters", (f, p) => {
+    if (f.field === undefined && f.fieldId === undefined) fail(`${p}.field`, "or fieldId is required");
+  });
+  each("overrides", (o, p) => {
+    if (o.field === undefined && o.fieldId === undefined) fail(`${p}.field`, "or fieldId is required");
+  });
+  return failures;
+}
+
+const pad = (v: unknown) => (typeof v === "number" ? String(v).padStart(2, "0") : v);
+
+function normalizeSchedule(schedule: SyncInputs["schedule"]): SyncInputs["schedule"] {
+  return compact({
+    ...schedule,
+    hour: pad(schedule.hour),
+    minute: pad(schedule.minute),
+    dayOfWeek: pad(schedule.dayOfWeek),
+    dayOfMonth: pad(schedule.dayOfMonth),
+    month: pad(schedule.month),
+  }) as SyncInputs["schedule"];
+}
+
+function pick<T extends Record<string, unknown>>(value: T, keys: readonly string[]): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (value[k] !== undefined) out[k] = value[k];
+  return out as Partial<T>;
+}
+
+/** The Sync resource's spec. */
+export const SYNC_SPEC: ObjectSpec<SyncInputs, SyncOutputs, SyncRequest, SyncResponse> = {
+  noun: "sync",
+  validator: SyncInputsValidator,
+  crossChecks,
+  request(inputs) {
+    const remote = pick(inputs, REMOTE_KEYS) as SyncInputs;
+    return mapKeysDeep(compact({ ...remote, schedule: normalizeSchedule(inputs.schedule) }), toSnake, OPAQUE) as SyncRequest;
+  },
+  secrets: (inputs) => (inputs.encryptionPassphrase === undefined ? [] : [inputs.encryptionPassphrase]),
+  outputs(inputs, response) {
+    return compact({ ...inputs, schedule: normalizeSchedule(inputs.schedule), modelIds: response.model_ids }) as SyncOutputs;
+  },
+  readOutputs(previous, response) {
+    const { id, model_ids, created_at, updated_at, created_by, updated_by, ...api } = response as Record<string, unknown>;
+    const camel = mapKeysDeep(api, toCamel, OPAQUE) as Record<string, unknown>;
+    const remote = pick(camel, REMOTE_KEYS) as SyncOutputs;
+    const target = { ...(remote.target as SyncOutputs["target"]) };
+    // `target.create` is never returned: keep what the program asked for.
+    if (previous?.target?.create !== undefined) target.create = previous.target.create;
+    delete (target as Record<string, unknown>).searchValues;
+    const passphrase = remote.encryptionPassphrase;
+    return compact({
+      ...remote,
+      target,
+      encryptionPassphrase: passphrase === MASK || passphrase === undefined ? previous?.encryptionPassphrase : passphrase,
+      importId: previous?.importId,
+      modelIds: model_ids as string[] | undefined,
+      __provider: previous?.__provider,
+    }) as SyncOutputs;
+  },
+  inputsOf(outputs) {
+    const { modelIds, ...inputs } = outputs;
+    return inputs;
+  },
+  normalize: (inputs) =>
+    inputs.schedule !== null && typeof inputs.schedule === "object"
+      ? { ...inputs, schedule: normalizeSchedule(inputs.schedule) }
+      : inputs,
+  remoteKeys: REMOTE_KEYS,
+  replaceKeys: ["organizationId"],
+  compare: {
+    unordered: ["policies"],
+    defaults: { "fields[].syncMode": "updateOrCreate", "overrideFields[].syncMode": "updateOrCreate" },
+  },
+  api: (client) => client.syncs,
+};
