@@ -11,4 +11,8 @@ export const optional = <T extends z.ZodType>(schema: T) =>
     .optional();
 
 /** `{id, name, type}` as the API reports who created or changed an object. */
-export const Actor = z.looseObject({ id: z.string().nullish(), name: z.string().nullish(), type: z.string().nullish() });
+export const Actor = z.looseObject({
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  type: z.string().nullish(),
+});

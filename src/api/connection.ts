@@ -61,5 +61,9 @@ export const SchemaCacheStatus = z.looseObject({
 export type SchemaCacheStatus = z.infer<typeof SchemaCacheStatus>;
 
 /** One dependent named in a `422 connection in use` answer's `metadata.used_by`. */
-export const ConnectionUser = z.looseObject({ type: z.string(), name: z.string().optional(), id: z.string() });
+export const ConnectionUser = z.looseObject({
+  type: z.string(),
+  name: z.string().optional(),
+  id: z.string(),
+});
 export type ConnectionUser = z.infer<typeof ConnectionUser>;

@@ -3,8 +3,8 @@ import {
   ConnectionResponse,
   type CreateConnectionRequest,
   Identity,
-  ModelResponse,
   type ModelRequest,
+  ModelResponse,
   SchemaCacheStatus,
   SyncExecution,
   type SyncRequest,
@@ -72,7 +72,8 @@ export class PolytomicClient {
   readonly models = {
     create: (body: ModelRequest, options: RequestOptions = {}) =>
       this.transport.call("POST", "/api/models", { body, schema: ModelResponse, ...options }),
-    get: (modelId: string) => this.transport.call("GET", `/api/models/${id(modelId)}`, { schema: ModelResponse }),
+    get: (modelId: string) =>
+      this.transport.call("GET", `/api/models/${id(modelId)}`, { schema: ModelResponse }),
     /** A full replacement. */
     update: (modelId: string, body: ModelRequest, options: RequestOptions = {}) =>
       this.transport.call("PUT", `/api/models/${id(modelId)}`, { body, schema: ModelResponse, ...options }),
@@ -94,7 +95,11 @@ export class PolytomicClient {
       body: { resync?: boolean; test?: boolean; identities?: string[] } = {},
       options: RequestOptions = {},
     ) =>
-      this.transport.call("POST", `/api/syncs/${id(syncId)}/executions`, { body, schema: SyncExecution, ...options }),
+      this.transport.call("POST", `/api/syncs/${id(syncId)}/executions`, {
+        body,
+        schema: SyncExecution,
+        ...options,
+      }),
     status: (syncId: string) =>
       this.transport.call("GET", `/api/syncs/${id(syncId)}/status`, { schema: SyncStatus }),
   };

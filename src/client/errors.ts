@@ -88,9 +88,13 @@ function redactCause(cause: unknown, secrets: readonly string[]): unknown {
 export function parseApiErrorBody(json: unknown): ApiErrorBody | undefined {
   if (json === null || typeof json !== "object") return undefined;
   const o = json as Record<string, unknown>;
-  const nested = o.error !== null && typeof o.error === "object" ? (o.error as Record<string, unknown>) : undefined;
+  const nested =
+    o.error !== null && typeof o.error === "object" ? (o.error as Record<string, unknown>) : undefined;
   const message =
-    str(o.message) ?? str(o.error) ?? str(nested?.message) ?? (Array.isArray(o.errors) ? o.errors.join("; ") : undefined);
+    str(o.message) ??
+    str(o.error) ??
+    str(nested?.message) ??
+    (Array.isArray(o.errors) ? o.errors.join("; ") : undefined);
   const metadata =
     o.metadata !== null && typeof o.metadata === "object" && !Array.isArray(o.metadata)
       ? (o.metadata as Record<string, unknown>)

@@ -52,7 +52,11 @@ export interface RetryableRequest {
  * - 409: only on a keyed POST, where it means "the same key is still in flight";
  * - 500: only when replaying is safe: GET, DELETE, PUT (a full replacement) and keyed POSTs.
  */
-export function isRetryable(policy: RetryPolicy, request: RetryableRequest, outcome: AttemptOutcome): boolean {
+export function isRetryable(
+  policy: RetryPolicy,
+  request: RetryableRequest,
+  outcome: AttemptOutcome,
+): boolean {
   if (outcome.kind === "network-error") return request.method !== "POST" || request.keyed;
   const { status } = outcome;
   if (policy.doNotRetry.includes(status)) return false;
@@ -95,7 +99,8 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> | undefined):
   const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
   for (const key of ["maxAttempts", "maxElapsedMs", "baseDelayMs", "maxDelayMs"] as const) {
     const v = policy[key];
-    if (!Number.isFinite(v) || v < 0) throw new RangeError(`retry.${key} must be a non-negative number, got ${v}`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new RangeError(`retry.${key} must be a non-negative number, got ${v}`);
   }
   if (policy.maxAttempts < 1) throw new RangeError("retry.maxAttempts must be at least 1");
   return policy;

@@ -8,7 +8,8 @@ import type { SchemaCacheStatus } from "../api";
 export function isSchemaCacheReady(status: SchemaCacheStatus): boolean {
   const cache = status.cache_status?.toLowerCase();
   if (cache === "refreshing" || cache === "false" || cache === "error" || cache === "failed") return false;
-  if (status.last_refresh_finished === undefined) return cache === "fresh" || cache === "cached" || cache === "true";
+  if (status.last_refresh_finished === undefined)
+    return cache === "fresh" || cache === "cached" || cache === "true";
   if (status.last_refresh_started === undefined) return true;
   return Date.parse(status.last_refresh_finished) >= Date.parse(status.last_refresh_started);
 }

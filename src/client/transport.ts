@@ -2,9 +2,15 @@ import { Agent, type Dispatcher, request } from "undici";
 import type { ZodType } from "zod";
 import { PACKAGE_VERSION } from "../version";
 import { normalizeDeploymentUrl } from "./deployment-url";
-import { parseApiErrorBody, PolytomicApiError } from "./errors";
+import { PolytomicApiError, parseApiErrorBody } from "./errors";
 import { newIdempotencyKey } from "./idempotency";
-import { isRetryable, parseRetryAfter, type RetryPolicy, resolveRetryPolicy, retryDelayMs } from "./retry-policy";
+import {
+  isRetryable,
+  parseRetryAfter,
+  type RetryPolicy,
+  resolveRetryPolicy,
+  retryDelayMs,
+} from "./retry-policy";
 
 /** The API version this package is written against; sent on every request. */
 export const API_VERSION = "2025-09-18";
@@ -117,7 +123,8 @@ export class HttpTransport {
       if (failed !== undefined && attempt < this.policy.maxAttempts) {
         const retryable = isRetryable(this.policy, { method, keyed: idempotencyKey !== undefined }, failed);
         if (retryable) {
-          const retryAfter = failed.kind === "response" ? parseRetryAfter(failed.retryAfter, now()) : undefined;
+          const retryAfter =
+            failed.kind === "response" ? parseRetryAfter(failed.retryAfter, now()) : undefined;
           const wait = retryDelayMs(this.policy, attempt, retryAfter, random);
           if (now() - started + wait <= this.policy.maxElapsedMs) retryInMs = wait;
         }
@@ -187,7 +194,8 @@ export class HttpTransport {
   ): T {
     if (schema === undefined) return undefined as T;
     const json = parseJson(outcome.text);
-    const envelope = json !== null && typeof json === "object" ? (json as Record<string, unknown>) : undefined;
+    const envelope =
+      json !== null && typeof json === "object" ? (json as Record<string, unknown>) : undefined;
     const parsed = schema.safeParse(envelope?.data);
     if (parsed.success) return parsed.data;
     const problems = parsed.error.issues
@@ -209,7 +217,11 @@ type ResponseAttempt = { kind: "response"; status: number; text: string; retryAf
 type AttemptResult = ResponseAttempt | { kind: "network-error"; error: unknown };
 type FailedAttempt = AttemptResult;
 
-function toError(outcome: AttemptResult, request: RequestInfo, secrets: readonly string[]): PolytomicApiError {
+function toError(
+  outcome: AttemptResult,
+  request: RequestInfo,
+  secrets: readonly string[],
+): PolytomicApiError {
   if (outcome.kind === "network-error") {
     return new PolytomicApiError({
       status: 0,
@@ -232,7 +244,8 @@ function describeNetworkError(error: unknown): string {
     if (error.name === "TimeoutError" || error.name === "AbortError") return "request timed out";
     const code = (error as { code?: unknown }).code;
     const cause = (error as { cause?: { code?: unknown } }).cause;
-    const detail = typeof code === "string" ? code : typeof cause?.code === "string" ? cause.code : error.message;
+    const detail =
+      typeof code === "string" ? code : typeof cause?.code === "string" ? cause.code : error.message;
     return `network error (${detail})`;
   }
   return "network error";

@@ -137,7 +137,8 @@ function objectValidator(schema: JsonSchema, casing: KeyCasing, strictTop = true
       continue;
     }
     const field = nodeValidator(sub, casing);
-    shape[key] = required.has(apiKey) ? field : field.optional();
+    // A required key with a default may be left out: the request fills the default in (withRequiredDefaults).
+    shape[key] = required.has(apiKey) && !isUsableDefault(sub) ? field : field.optional();
   }
   const object = z.object(shape);
   const strict =
@@ -186,6 +187,16 @@ export function defaultsByPath(schema: JsonSchema, casing: KeyCasing, prefix = "
     const path = prefix === "" ? keyFor(apiKey, casing) : `${prefix}.${keyFor(apiKey, casing)}`;
     if (sub.default !== undefined && isUsableDefault(sub)) out[path] = sub.default;
     if (sub.properties !== undefined) Object.assign(out, defaultsByPath(sub, casing, path));
+  }
+  return out;
+}
+
+/** Fills the defaults of required top-level keys the configuration leaves out (e.g. webhook `auth_method`). */
+export function withRequiredDefaults(schema: JsonSchema, api: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...api };
+  for (const key of schema.required ?? []) {
+    const sub = schema.properties?.[key];
+    if (sub !== undefined && out[key] === undefined && isUsableDefault(sub) && !isReadOnly(sub)) out[key] = sub.default;
   }
   return out;
 }

@@ -8,6 +8,7 @@ import {
   onlyReadOnly,
   toApiConfiguration,
   withoutReadOnly,
+  withRequiredDefaults,
 } from "../connection-types/configuration-shape";
 import { crossFieldProblems } from "../connection-types/cross-field-rules";
 import { isReadOnly, type JsonSchema, secretPathsForType } from "../connection-types/json-schema";
@@ -163,7 +164,7 @@ export function apiConfiguration(kind: ConnectionKind, type: string, configurati
   const schema = schemaOf(type);
   if (schema === undefined) return configuration;
   const api = kind.casing === "camel" ? toApiConfiguration(schema, configuration) : configuration;
-  return withoutReadOnly(schema, api);
+  return withRequiredDefaults(schema, withoutReadOnly(schema, api));
 }
 
 /** The POST/PUT body. */

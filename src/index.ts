@@ -1,0 +1,15 @@
+/**
+ * pulumi-polytomic: Polytomic connections, models and syncs as Pulumi resources.
+ *
+ * Provider settings come from the stack config `polytomic:apiKey` (secret) and `polytomic:deploymentUrl`, or the
+ * environment variables `POLYTOMIC_API_KEY` and `POLYTOMIC_DEPLOYMENT_URL`.
+ */
+export * from "./resources";
+export {
+  PolytomicClient,
+  PolytomicApiError,
+  type RetryPolicy,
+  DEFAULT_RETRY_POLICY,
+  type TransportOptions,
+  type RequestLogEntry,
+} from "./client";

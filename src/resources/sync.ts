@@ -1,0 +1,164 @@
+import * as pulumi from "@pulumi/pulumi";
+import { forwarderFor, TYPE_MODULE } from "./forwarders";
+
+/** A model field: `{ modelId, field }`. */
+export interface SyncFieldRef {
+  /** The model's ID. */
+  modelId: pulumi.Input<string>;
+  /** The field's name in the model. */
+  field: pulumi.Input<string>;
+}
+
+/** One mapping from a model field (or a constant) to a target field. */
+export interface SyncFieldMapping {
+  /** The model field to read; required unless `overrideValue` is set. */
+  source?: pulumi.Input<SyncFieldRef>;
+  /** The target field (for webhooks: `record`). */
+  target: pulumi.Input<string>;
+  /** Create the target field. */
+  new?: pulumi.Input<boolean>;
+  /** A constant to send instead of `source`. */
+  overrideValue?: pulumi.Input<string>;
+  /** Per-field mode: `updateOrCreate` (Polytomic's default) or `create`. */
+  syncMode?: pulumi.Input<string>;
+  encryptionEnabled?: pulumi.Input<boolean>;
+}
+
+/** Where the sync writes. */
+export interface SyncTarget {
+  /** The target connection's ID. */
+  connectionId: pulumi.Input<string>;
+  /** The target object, e.g. `"http"` for a webhook, `"Contact"` for Salesforce. Required unless `create`. */
+  object?: pulumi.Input<string>;
+  /** Target-specific settings as the API spells them, e.g. webhook `{ batch_size: 100, record_requests: true }`. */
+  configuration?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /** Rename the target object. */
+  newName?: pulumi.Input<string>;
+  /** Have Polytomic create the target object with these properties (instead of `object`). */
+  create?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  filterLogic?: pulumi.Input<string>;
+}
+
+/** When the sync runs. `hour`/`minute` are UTC; numbers are sent as two-digit strings. */
+export interface SyncSchedule {
+  /** `manual`, `continuous`, `hourly`, `daily`, `weekly`, `custom`, `builder`, `runafter`, `multi` or `dbtcloud`. */
+  frequency: pulumi.Input<
+    "manual" | "continuous" | "hourly" | "daily" | "weekly" | "custom" | "builder" | "runafter" | "multi" | "dbtcloud"
+  >;
+  hour?: pulumi.Input<string | number>;
+  minute?: pulumi.Input<string | number>;
+  dayOfWeek?: pulumi.Input<string | number>;
+  dayOfMonth?: pulumi.Input<string | number>;
+  month?: pulumi.Input<string | number>;
+  /** dbt Cloud job ID (`dbtcloud`). */
+  jobId?: pulumi.Input<number>;
+  /** The dbt Cloud connection (`dbtcloud`). */
+  connectionId?: pulumi.Input<string>;
+  /** Run after these syncs (`runafter`). */
+  runAfter?: pulumi.Input<{ syncIds?: pulumi.Input<pulumi.Input<string>[]>; bulkSyncIds?: pulumi.Input<pulumi.Input<string>[]> }>;
+  runAfterSuccessOnly?: pulumi.Input<boolean>;
+}
+
+/** How records are matched in the target; required for modes `update`, `updateOrCreate` and `remove`. */
+export interface SyncIdentity {
+  source: pulumi.Input<SyncFieldRef>;
+  /** The target field to match on. */
+  target: pulumi.Input<string>;
+  function: pulumi.Input<"Equality" | "ISubstring" | "OneOf" | "DomainMatch" | "HostnameMatch">;
+  newField?: pulumi.Input<boolean>;
+  remoteFieldTypeId?: pulumi.Input<string>;
+}
+
+/** A filter on the records to sync. Give `field` or `fieldId`. */
+export interface SyncFilter {
+  /** e.g. `Equality`, `IsNotNull`, `StringContains`, `GreaterThan`, `InTheLast`. */
+  function: pulumi.Input<string>;
+  field?: pulumi.Input<SyncFieldRef>;
+  fieldId?: pulumi.Input<string>;
+  fieldType?: pulumi.Input<"Model" | "Target">;
+  value?: pulumi.Input<unknown>;
+  label?: pulumi.Input<string>;
+}
+
+/** A conditional replacement of a value. Give `field` or `fieldId` (for overrides `fieldId` wins). */
+export interface SyncOverride {
+  field?: pulumi.Input<SyncFieldRef>;
+  fieldId?: pulumi.Input<string>;
+  function?: pulumi.Input<string>;
+  value?: pulumi.Input<unknown>;
+  override?: pulumi.Input<unknown>;
+}
+
+/** Arguments of {@link Sync}. */
+export interface SyncArgs {
+  /** The sync's display name. */
+  name: pulumi.Input<string>;
+  /** Whether the sync is enabled and scheduled. */
+  active?: pulumi.Input<boolean>;
+  /** `create`, `update`, `updateOrCreate`, `replace`, `append`, `remove` or `snapshot`. */
+  mode: pulumi.Input<"create" | "update" | "updateOrCreate" | "replace" | "append" | "remove" | "snapshot">;
+  /** The field mappings; at least one. */
+  fields: pulumi.Input<pulumi.Input<SyncFieldMapping>[]>;
+  target: pulumi.Input<SyncTarget>;
+  schedule: pulumi.Input<SyncSchedule>;
+  identity?: pulumi.Input<SyncIdentity>;
+  filters?: pulumi.Input<pulumi.Input<SyncFilter>[]>;
+  /** How filters combine, e.g. `"1 AND 2"`. */
+  filterLogic?: pulumi.Input<string>;
+  overrides?: pulumi.Input<pulumi.Input<SyncOverride>[]>;
+  /** Values set in the target unconditionally. */
+  overrideFields?: pulumi.Input<pulumi.Input<SyncFieldMapping>[]>;
+  syncAllRecords?: pulumi.Input<boolean>;
+  skipInitialBackfill?: pulumi.Input<boolean>;
+  onlyEnrichUpdates?: pulumi.Input<boolean>;
+  /** Passphrase for encrypted fields. Kept secret. */
+  encryptionPassphrase?: pulumi.Input<string>;
+  policies?: pulumi.Input<pulumi.Input<string>[]>;
+  /** The organization (partner keys). Changing it replaces the sync. */
+  organizationId?: pulumi.Input<string>;
+  /** Adopt the existing sync with this ID instead of creating one (see `Connection.importId`). */
+  importId?: pulumi.Input<string>;
+}
+
+/**
+ * A Polytomic model sync: maps model fields into a target connection's object, on a schedule.
+ * Type token: `pulumi-nodejs:dynamic/polytomic:Sync`.
+ */
+export class Sync extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly active: pulumi.Output<boolean | undefined>;
+  declare readonly mode: pulumi.Output<string>;
+  declare readonly fields: pulumi.Output<unknown[]>;
+  declare readonly target: pulumi.Output<{ connectionId: string; object?: string; configuration?: Record<string, unknown> }>;
+  declare readonly schedule: pulumi.Output<Record<string, unknown>>;
+  declare readonly identity: pulumi.Output<unknown>;
+  /** Secret. */
+  declare readonly encryptionPassphrase: pulumi.Output<string | undefined>;
+  /** The models the sync reads, as Polytomic reports them. */
+  declare readonly modelIds: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: SyncArgs, opts?: pulumi.CustomResourceOptions) {
+    const props =
+      args === undefined
+        ? {}
+        : {
+            ...args,
+            encryptionPassphrase:
+              args.encryptionPassphrase === undefined ? undefined : pulumi.secret(args.encryptionPassphrase),
+          };
+    const secretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "encryptionPassphrase"])];
+    super(
+      forwarderFor("Sync"),
+      name,
+      { modelIds: undefined, ...props },
+      { ...opts, additionalSecretOutputs: secretOutputs },
+      TYPE_MODULE,
+      "Sync",
+    );
+  }
+
+  /** A read-only reference to an existing sync, by its Polytomic ID. */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Sync {
+    return new Sync(name, undefined as unknown as SyncArgs, { ...opts, id });
+  }
+}
