@@ -94,7 +94,9 @@ describe("auth, versioning, errors", () => {
   it("lists connection types and serves their schemas", async () => {
     const list = await api.get("/api/connection_types");
     expect(list.body.data.length).toBe(226);
-    expect(list.body.data.find((t: { id: string }) => t.id === "gcs")).toMatchObject({ name: "Google Cloud Storage" });
+    expect(list.body.data.find((t: { id: string }) => t.id === "gcs")).toMatchObject({
+      name: "Google Cloud Storage",
+    });
     const schema = await api.get("/api/connection_types/webhook");
     expect(schema.body.required).toEqual(["url", "auth_method"]);
     expect((await api.get("/api/connection_types/unknown")).status).toBe(404);
@@ -106,7 +108,14 @@ describe("auth, versioning, errors", () => {
     await api.post("/api/connections", { name: "n" }, { headers: { "Idempotency-Key": "record-me-123" } });
     expect(emu.requests).toEqual([
       { method: "GET", path: "/api/me", query: "x=1", status: 200 },
-      { method: "POST", path: "/api/connections", query: "", status: 400, idempotencyKey: "record-me-123", body: { name: "n" } },
+      {
+        method: "POST",
+        path: "/api/connections",
+        query: "",
+        status: 400,
+        idempotencyKey: "record-me-123",
+        body: { name: "n" },
+      },
     ]);
   });
 

@@ -84,7 +84,11 @@ describe("POST /api/connections", () => {
     const r = await api.post("/api/connections", {
       name: "bad webhook",
       type: "webhook",
-      configuration: { auth_method: "basic", basic: { username: 1, password: "x", nope: true }, query: [{ name: 3 }] },
+      configuration: {
+        auth_method: "basic",
+        basic: { username: 1, password: "x", nope: true },
+        query: [{ name: 3 }],
+      },
     });
     expect(r.status).toBe(422);
     expect(r.body.key).toBe("validation_error");
@@ -104,14 +108,26 @@ describe("POST /api/connections", () => {
     expect(r.status).toBe(422);
     expect(r.body.metadata.errors[0].path).toBe("configuration.service_account");
     const noEmail = { service_account: JSON.stringify({ project_id: "p" }), bucket: "b" };
-    expect((await api.post("/api/connections", { name: "g", type: "gcs", configuration: noEmail })).status).toBe(422);
-    const ok = await api.post("/api/connections", { name: "g", type: "gcs", configuration: bad, validate: false });
+    expect(
+      (await api.post("/api/connections", { name: "g", type: "gcs", configuration: noEmail })).status,
+    ).toBe(422);
+    const ok = await api.post("/api/connections", {
+      name: "g",
+      type: "gcs",
+      configuration: bad,
+      validate: false,
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.data.configuration.client_email).toBeUndefined();
   });
 
   it("webhook: generates a secret for polytomic_secret, masks it and the unmarked credentials", async () => {
-    const r = await api.post("/api/connections", webhookConnectionBody({ configuration: { url: "https://e.example.com", auth_method: "polytomic_secret", secret: "mine" } }));
+    const r = await api.post(
+      "/api/connections",
+      webhookConnectionBody({
+        configuration: { url: "https://e.example.com", auth_method: "polytomic_secret", secret: "mine" },
+      }),
+    );
     expect(r.status).toBe(200);
     expect(r.body.data.configuration).toEqual({
       url: "https://e.example.com",
@@ -187,7 +203,11 @@ describe("GET, list, PUT", () => {
     // send back what GET shows (mask): secret kept, headers cleared because omitted
     let r = await api.put(`/api/connections/${id}`, {
       name: "hook 2",
-      configuration: { url: "https://b.example.com", auth_method: "basic", basic: { username: "me", password: "********" } },
+      configuration: {
+        url: "https://b.example.com",
+        auth_method: "basic",
+        basic: { username: "me", password: "********" },
+      },
     });
     expect(r.status).toBe(200);
     expect(r.body.data.name).toBe("hook 2");
@@ -214,12 +234,22 @@ describe("GET, list, PUT", () => {
     expect(conn().basic).toEqual({ username: "you", password: "new" });
 
     // switching auth method drops the old credentials and generates a secret
-    r = await api.put(`/api/connections/${id}`, { name: "hook 2", configuration: { url: "u", auth_method: "polytomic_secret" } });
-    expect(r.body.data.configuration).toEqual({ url: "u", auth_method: "polytomic_secret", secret: "********" });
+    r = await api.put(`/api/connections/${id}`, {
+      name: "hook 2",
+      configuration: { url: "u", auth_method: "polytomic_secret" },
+    });
+    expect(r.body.data.configuration).toEqual({
+      url: "u",
+      auth_method: "polytomic_secret",
+      secret: "********",
+    });
     const secret = conn().secret;
     expect(typeof secret).toBe("string");
     // the generated secret survives later updates
-    await api.put(`/api/connections/${id}`, { name: "hook 3", configuration: { url: "u2", auth_method: "polytomic_secret" } });
+    await api.put(`/api/connections/${id}`, {
+      name: "hook 3",
+      configuration: { url: "u2", auth_method: "polytomic_secret" },
+    });
     expect(conn().secret).toBe(secret);
   });
 
@@ -241,14 +271,24 @@ describe("GET, list, PUT", () => {
   it("PUT cannot change the type, validates, requires name and configuration", async () => {
     const created = await api.post("/api/connections", gcsConnectionBody());
     const id = created.body.data.id;
-    const changed = await api.put(`/api/connections/${id}`, { name: "x", type: "webhook", configuration: {} });
+    const changed = await api.put(`/api/connections/${id}`, {
+      name: "x",
+      type: "webhook",
+      configuration: {},
+    });
     expect(changed.status).toBe(422);
     expect(changed.body.message).toMatch(/type/);
-    const same = await api.put(`/api/connections/${id}`, { name: "x", type: "gcs", configuration: { bucket: "b" } });
+    const same = await api.put(`/api/connections/${id}`, {
+      name: "x",
+      type: "gcs",
+      configuration: { bucket: "b" },
+    });
     expect(same.status).toBe(200);
     const invalid = await api.put(`/api/connections/${id}`, { name: "x", configuration: { bucket: 5 } });
     expect(invalid.status).toBe(422);
-    expect(invalid.body.metadata.errors).toEqual([{ path: "configuration.bucket", message: expect.stringMatching(/string/) }]);
+    expect(invalid.body.metadata.errors).toEqual([
+      { path: "configuration.bucket", message: expect.stringMatching(/string/) },
+    ]);
     expect((await api.put(`/api/connections/${id}`, { configuration: {} })).status).toBe(400);
   });
 });

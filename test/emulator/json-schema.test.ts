@@ -19,97 +19,108 @@ const gcs = loadConnectionSchema("gcs")!;
 const webhook = loadConnectionSchema("webhook")!;
 
 describe("validateConfiguration", () => {
-  const cases: { name: string; schema: JsonSchema; value: unknown; problems: { path: string; message: RegExp }[] }[] =
-    [
-      {
-        name: "valid gcs",
-        schema: gcs,
-        value: { service_account: "{}", bucket: "b", skip_lines: 2, csv_has_headers: false },
-        problems: [],
-      },
-      {
-        name: "missing required keys",
-        schema: gcs,
-        value: {},
-        problems: [
-          { path: "bucket", message: /is required/ },
-          { path: "service_account", message: /is required/ },
-        ],
-      },
-      {
-        name: "null counts as absent",
-        schema: gcs,
-        value: { bucket: null, service_account: "x" },
-        problems: [{ path: "bucket", message: /is required/ }],
-      },
-      {
-        name: "wrong types at once",
-        schema: gcs,
-        value: { service_account: 3, bucket: "b", skip_lines: 1.5, csv_has_headers: "yes" },
-        problems: [
-          { path: "service_account", message: /expected string, got integer/ },
-          { path: "csv_has_headers", message: /expected boolean, got string/ },
-          { path: "skip_lines", message: /expected integer, got number/ },
-        ],
-      },
-      {
-        name: "enum of {value,label} objects",
-        schema: gcs,
-        value: { service_account: "x", bucket: "b", single_table_file_format: "xml" },
-        problems: [{ path: "single_table_file_format", message: /must be one of "csv", "json", "parquet"/ }],
-      },
-      {
-        name: "array items with enum",
-        schema: gcs,
-        value: { service_account: "x", bucket: "b", single_table_file_formats: ["csv", "txt"] },
-        problems: [{ path: "single_table_file_formats[1]", message: /must be one of/ }],
-      },
-      {
-        name: "nested additionalProperties false",
-        schema: webhook,
-        value: { url: "u", auth_method: "basic", basic: { username: "a", password: 1, extra: true } },
-        problems: [
-          { path: "basic.password", message: /expected string/ },
-          { path: "basic.extra", message: /not an allowed property/ },
-        ],
-      },
-      {
-        name: "array of objects",
-        schema: webhook,
-        value: { url: "u", auth_method: "query", query: [{ name: "a", value: "b" }, { name: 2 }] },
-        problems: [{ path: "query[1].name", message: /expected string/ }],
-      },
-      {
-        name: "bad enum value for auth_method",
-        schema: webhook,
-        value: { url: "u", auth_method: "magic" },
-        problems: [{ path: "auth_method", message: /polytomic_secret/ }],
-      },
-      {
-        name: "not an object",
-        schema: webhook,
-        value: ["x"],
-        problems: [{ path: "", message: /expected object, got array/ }],
-      },
-      {
-        name: "bare enum values and additionalProperties schema",
-        schema: {
-          type: "object",
-          properties: { mode: { type: "string", enum: ["a", "b"] }, tags: { type: "object", additionalProperties: { type: "string" } } },
+  const cases: {
+    name: string;
+    schema: JsonSchema;
+    value: unknown;
+    problems: { path: string; message: RegExp }[];
+  }[] = [
+    {
+      name: "valid gcs",
+      schema: gcs,
+      value: { service_account: "{}", bucket: "b", skip_lines: 2, csv_has_headers: false },
+      problems: [],
+    },
+    {
+      name: "missing required keys",
+      schema: gcs,
+      value: {},
+      problems: [
+        { path: "bucket", message: /is required/ },
+        { path: "service_account", message: /is required/ },
+      ],
+    },
+    {
+      name: "null counts as absent",
+      schema: gcs,
+      value: { bucket: null, service_account: "x" },
+      problems: [{ path: "bucket", message: /is required/ }],
+    },
+    {
+      name: "wrong types at once",
+      schema: gcs,
+      value: { service_account: 3, bucket: "b", skip_lines: 1.5, csv_has_headers: "yes" },
+      problems: [
+        { path: "service_account", message: /expected string, got integer/ },
+        { path: "csv_has_headers", message: /expected boolean, got string/ },
+        { path: "skip_lines", message: /expected integer, got number/ },
+      ],
+    },
+    {
+      name: "enum of {value,label} objects",
+      schema: gcs,
+      value: { service_account: "x", bucket: "b", single_table_file_format: "xml" },
+      problems: [{ path: "single_table_file_format", message: /must be one of "csv", "json", "parquet"/ }],
+    },
+    {
+      name: "array items with enum",
+      schema: gcs,
+      value: { service_account: "x", bucket: "b", single_table_file_formats: ["csv", "txt"] },
+      problems: [{ path: "single_table_file_formats[1]", message: /must be one of/ }],
+    },
+    {
+      name: "nested additionalProperties false",
+      schema: webhook,
+      value: { url: "u", auth_method: "basic", basic: { username: "a", password: 1, extra: true } },
+      problems: [
+        { path: "basic.password", message: /expected string/ },
+        { path: "basic.extra", message: /not an allowed property/ },
+      ],
+    },
+    {
+      name: "array of objects",
+      schema: webhook,
+      value: { url: "u", auth_method: "query", query: [{ name: "a", value: "b" }, { name: 2 }] },
+      problems: [{ path: "query[1].name", message: /expected string/ }],
+    },
+    {
+      name: "bad enum value for auth_method",
+      schema: webhook,
+      value: { url: "u", auth_method: "magic" },
+      problems: [{ path: "auth_method", message: /polytomic_secret/ }],
+    },
+    {
+      name: "not an object",
+      schema: webhook,
+      value: ["x"],
+      problems: [{ path: "", message: /expected object, got array/ }],
+    },
+    {
+      name: "bare enum values and additionalProperties schema",
+      schema: {
+        type: "object",
+        properties: {
+          mode: { type: "string", enum: ["a", "b"] },
+          tags: { type: "object", additionalProperties: { type: "string" } },
         },
-        value: { mode: "c", tags: { x: "1", y: 2 } },
-        problems: [
-          { path: "mode", message: /must be one of "a", "b"/ },
-          { path: "tags.y", message: /expected string/ },
-        ],
       },
-      {
-        name: "required read-only keys are not demanded",
-        schema: { type: "object", properties: { derived: { type: "string", readOnly: true } }, required: ["derived"] },
-        value: {},
-        problems: [],
+      value: { mode: "c", tags: { x: "1", y: 2 } },
+      problems: [
+        { path: "mode", message: /must be one of "a", "b"/ },
+        { path: "tags.y", message: /expected string/ },
+      ],
+    },
+    {
+      name: "required read-only keys are not demanded",
+      schema: {
+        type: "object",
+        properties: { derived: { type: "string", readOnly: true } },
+        required: ["derived"],
       },
-    ];
+      value: {},
+      problems: [],
+    },
+  ];
 
   it.each(cases)("$name", ({ schema, value, problems }) => {
     const found = validateConfiguration(schema, value);
@@ -138,7 +149,10 @@ describe("schema paths", () => {
         oauth: { type: "object", properties: { client_secret: { type: "string", sensitive: true } } },
         query: {
           type: "array",
-          items: { type: "object", properties: { value: { type: "string", sensitive: true, readonly: true } } },
+          items: {
+            type: "object",
+            properties: { value: { type: "string", sensitive: true, readonly: true } },
+          },
         },
         token: { type: "string", sensitive: true },
       },

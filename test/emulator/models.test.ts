@@ -31,7 +31,9 @@ const SAMPLE_COLUMNS = [
 beforeAll(async () => {
   // a buckets folder with the sample plus a custom bucket
   bucketsDir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-buckets-"));
-  fs.cpSync(path.join(__dirname, "../../data/buckets/sample"), path.join(bucketsDir, "sample"), { recursive: true });
+  fs.cpSync(path.join(__dirname, "../../data/buckets/sample"), path.join(bucketsDir, "sample"), {
+    recursive: true,
+  });
   fs.mkdirSync(path.join(bucketsDir, "custom", "exports"), { recursive: true });
   fs.writeFileSync(
     path.join(bucketsDir, "custom", "exports", "flags.csv"),
@@ -98,7 +100,12 @@ describe("POST /api/models (GCS)", () => {
       "last_name",
       "tier",
     ]);
-    expect(r.body.data.fields[3]).toMatchObject({ label: "Tier", type: "string", example: "gold", user_added: true });
+    expect(r.body.data.fields[3]).toMatchObject({
+      label: "Tier",
+      type: "string",
+      example: "gold",
+      user_added: true,
+    });
     expect(r.body.data.tracking_columns).toEqual(["email_address"]);
   });
 
@@ -133,11 +140,11 @@ describe("POST /api/models (GCS)", () => {
     );
     expect(missing.status).toBe(400);
     expect(missing.body.message).toContain("nope.csv");
-    const escape = await api.post(
+    const outside = await api.post(
       "/api/models",
       sampleModelBody(source, { configuration: { model_from: "single_file", key: "../../package.json" } }),
     );
-    expect(escape.status).toBe(400);
+    expect(outside.status).toBe(400);
   });
 
   it("reads a named bucket folder (gcs:// form), types booleans, falls back to sample otherwise", async () => {
@@ -197,7 +204,13 @@ describe("POST /api/models (GCS)", () => {
     const pg = await api.post("/api/connections", {
       name: "pg",
       type: "postgresql",
-      configuration: { hostname: "db.example.com", database: "app", username: "u", password: "p", port: 5432 },
+      configuration: {
+        hostname: "db.example.com",
+        database: "app",
+        username: "u",
+        password: "p",
+        port: 5432,
+      },
     });
     expect(pg.status).toBe(200);
     emu.setSchemaReady(pg.body.data.id);
@@ -218,14 +231,21 @@ describe("GET/PUT/DELETE /api/models/{id}", () => {
     const created = (await api.post("/api/models", sampleModelBody(source))).body.data;
     const got = await api.get(`/api/models/${created.id}`);
     expect(got.body.data).toEqual(created);
-    expect((await api.get("/api/models")).body.data.some((m: { id: string }) => m.id === created.id)).toBe(true);
+    expect((await api.get("/api/models")).body.data.some((m: { id: string }) => m.id === created.id)).toBe(
+      true,
+    );
 
     const put = await api.put(
       `/api/models/${created.id}`,
       sampleModelBody(source, { name: "Renamed", fields: ["email_address", "plan"], labels: ["l-1"] }),
     );
     expect(put.status).toBe(200);
-    expect(put.body.data).toMatchObject({ name: "Renamed", version: 2, labels: [{ id: "l-1" }], identifier: null });
+    expect(put.body.data).toMatchObject({
+      name: "Renamed",
+      version: 2,
+      labels: [{ id: "l-1" }],
+      identifier: null,
+    });
     const idOf = (m: { fields: { name: string; id: string }[] }, name: string) =>
       m.fields.find((f) => f.name === name)?.id;
     expect(idOf(put.body.data, "email_address")).toBe(idOf(created, "email_address"));

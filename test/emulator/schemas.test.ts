@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
-import { type ApiClient, apiClient, gcsConnectionBody, sleep, webhookConnectionBody } from "../helpers/emulator";
+import {
+  type ApiClient,
+  apiClient,
+  gcsConnectionBody,
+  sleep,
+  webhookConnectionBody,
+} from "../helpers/emulator";
 
 const DELAY = 300;
 let emu: RunningEmulator;
@@ -30,7 +36,9 @@ describe("schema cache", () => {
     const later = (await api.get(`/api/connections/${id}/schemas/status`)).body.data;
     expect(later.cache_status).toBe("fresh");
     expect(later.last_refresh_started).toBe(first.body.data.last_refresh_started);
-    expect(Date.parse(later.last_refresh_finished)).toBeGreaterThanOrEqual(Date.parse(later.last_refresh_started));
+    expect(Date.parse(later.last_refresh_finished)).toBeGreaterThanOrEqual(
+      Date.parse(later.last_refresh_started),
+    );
     expect(new Date(later.last_refresh_finished).toISOString()).toBe(later.last_refresh_finished);
   });
 
@@ -54,7 +62,9 @@ describe("schema cache", () => {
     const id = await createGcs();
     emu.setSchemaReady(id);
     await api.put(`/api/connections/${id}`, { name: "again", configuration: { bucket: "b2" } });
-    expect((await api.get(`/api/connections/${id}/schemas/status`)).body.data.cache_status).toBe("refreshing");
+    expect((await api.get(`/api/connections/${id}/schemas/status`)).body.data.cache_status).toBe(
+      "refreshing",
+    );
   });
 
   it("setSchemaReady makes the cache fresh at once", async () => {

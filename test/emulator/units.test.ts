@@ -52,7 +52,12 @@ describe("config paths", () => {
   });
 
   it("keepStoredSecrets: parent object absent stays absent; array items match by index; mask with nothing stored is dropped", () => {
-    const next: Record<string, unknown> = { query: [{ name: "a", value: MASK }, { name: "c", value: MASK }] };
+    const next: Record<string, unknown> = {
+      query: [
+        { name: "a", value: MASK },
+        { name: "c", value: MASK },
+      ],
+    };
     keepStoredSecrets(next, { basic: { password: "pw" }, query: [{ name: "a", value: "1" }] }, [
       "basic.password",
       "query[].value",

@@ -30,7 +30,12 @@ export interface CallOptions {
 
 /** A small fetch wrapper for contract tests (global fetch, not the project's client). */
 export function apiClient(emulator: RunningEmulator, key = API_KEY) {
-  const call = async (method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<Reply> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    options: CallOptions = {},
+  ): Promise<Reply> => {
     const headers: Record<string, string> = { ...options.headers };
     if (!options.noAuth && headers.Authorization === undefined) headers.Authorization = `Bearer ${key}`;
     let payload: string | undefined = options.rawBody;
@@ -43,7 +48,12 @@ export function apiClient(emulator: RunningEmulator, key = API_KEY) {
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, body: text === "" ? undefined : JSON.parse(text) };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      body: text === "" ? undefined : JSON.parse(text),
+    };
   };
   return {
     call,
