@@ -5,7 +5,7 @@ import { type IdempotencyStore, isValidIdempotencyKey } from "./idempotency";
 import { DEFAULT_API_VERSION } from "./identity";
 import type { RateLimiter } from "./rate-limit";
 import type { Router } from "./router";
-import type { EmulatorState, IdempotencyRecord } from "./state";
+import type { EmulatorState } from "./state";
 import type { RecordedRequest } from "./types";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -123,7 +123,8 @@ export function createRequestHandler(deps: PipelineDeps) {
       return;
     }
     const parsed = parseJson(text);
-    record.body = parsed.ok ? parsed.value : text;
+    const recordedBody = parsed.ok ? parsed.value : text;
+    if (recordedBody !== undefined) record.body = recordedBody;
 
     if (deps.rateLimiter !== undefined) {
       const decision = deps.rateLimiter.check(Date.now());
@@ -157,11 +158,25 @@ export function createRequestHandler(deps: PipelineDeps) {
       return;
     }
 
+    /** Every answer after the fault plan: pending latency first, then drop (drop-after-commit) or send. */
+    let delayed = plan.latencyMs <= 0;
+    const delay = async () => {
+      if (!delayed) {
+        delayed = true;
+        await deps.sleep(plan.latencyMs);
+      }
+    };
+    const finish = async (outcome: Outcome) => {
+      await delay();
+      if (terminal?.kind === "drop-after-commit") drop(outcome.status);
+      else send(outcome);
+    };
+
     if (path.startsWith("/api/") || path === "/api") {
       const auth = header(req, "authorization") ?? "";
       const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
       if (match === null || !deps.apiKeys.has(match[1] ?? "")) {
-        send(
+        await finish(
           errorOutcome(new ApiError(401, "unauthorized", "missing or invalid API key"), {
             "WWW-Authenticate": "Bearer",
           }),
@@ -171,17 +186,17 @@ export function createRequestHandler(deps: PipelineDeps) {
     }
 
     if (method === "GET" && path === "/healthz") {
-      send({ status: 200, body: JSON.stringify({ status: "ok" }), headers: {} });
+      await finish({ status: 200, body: JSON.stringify({ status: "ok" }), headers: {} });
       return;
     }
 
     const route = deps.router.match(method, path);
     if (route.kind === "not-found") {
-      send(errorOutcome(new ApiError(404, "not_found", `no route for ${method} ${path}`)));
+      await finish(errorOutcome(new ApiError(404, "not_found", `no route for ${method} ${path}`)));
       return;
     }
     if (route.kind === "method-not-allowed") {
-      send(
+      await finish(
         errorOutcome(new ApiError(405, "method_not_allowed", `${method} is not allowed on ${path}`), {
           Allow: route.allowed.join(", "),
         }),
@@ -192,7 +207,7 @@ export function createRequestHandler(deps: PipelineDeps) {
     const idempotent = method === "POST" && key !== undefined;
     if (idempotent) {
       if (!isValidIdempotencyKey(key)) {
-        send(
+        await finish(
           errorOutcome(
             new ApiError(
               400,
@@ -205,7 +220,7 @@ export function createRequestHandler(deps: PipelineDeps) {
       }
       const begun = deps.idempotency.begin(key);
       if (begun.kind === "in-flight") {
-        send(
+        await finish(
           errorOutcome(
             new ApiError(
               409,
@@ -217,18 +232,17 @@ export function createRequestHandler(deps: PipelineDeps) {
         return;
       }
       if (begun.kind === "replay") {
-        const outcome = {
+        await finish({
           status: begun.record.status,
           body: begun.record.body,
           headers: { ...begun.record.headers, "Idempotent-Replayed": "true" },
-        };
-        if (terminal?.kind === "drop-after-commit") drop(outcome.status);
-        else send(outcome);
+        });
         return;
       }
     }
 
-    if (plan.latencyMs > 0) await deps.sleep(plan.latencyMs);
+    // The key is now in flight: a latency fault here is what makes a concurrent retry see 409.
+    await delay();
 
     let outcome: Outcome;
     if (!parsed.ok) {
@@ -257,7 +271,7 @@ export function createRequestHandler(deps: PipelineDeps) {
     }
 
     if (idempotent) {
-      const entry: IdempotencyRecord = {
+      deps.idempotency.complete({
         key,
         method,
         path,
@@ -265,12 +279,9 @@ export function createRequestHandler(deps: PipelineDeps) {
         body: outcome.body,
         headers: outcome.headers,
         createdAt: Date.now(),
-      };
-      deps.idempotency.complete(entry);
+      });
     }
     if (method !== "GET" || idempotent) deps.persist();
-
-    if (terminal?.kind === "drop-after-commit") drop(outcome.status);
-    else send(outcome);
+    await finish(outcome);
   };
 }
