@@ -4,12 +4,13 @@
  * Provider settings come from the stack config `polytomic:apiKey` (secret) and `polytomic:deploymentUrl`, or the
  * environment variables `POLYTOMIC_API_KEY` and `POLYTOMIC_DEPLOYMENT_URL`.
  */
-export * from "./resources";
+
 export {
-  PolytomicClient,
-  PolytomicApiError,
-  type RetryPolicy,
   DEFAULT_RETRY_POLICY,
-  type TransportOptions,
+  PolytomicApiError,
+  PolytomicClient,
   type RequestLogEntry,
+  type RetryPolicy,
+  type TransportOptions,
 } from "./client";
+export * from "./resources";

@@ -132,7 +132,8 @@ function objectValidator(schema: JsonSchema, casing: KeyCasing, strictTop = true
     const key = keyFor(apiKey, casing);
     if (isReadOnly(sub)) {
       shape[key] = z
-        .undefined({ error: "is read-only: Polytomic derives it, so it cannot be set" })
+        .unknown()
+        .refine((v) => v === undefined, "is read-only: Polytomic derives it, so it cannot be set")
         .optional();
       continue;
     }
@@ -192,11 +193,15 @@ export function defaultsByPath(schema: JsonSchema, casing: KeyCasing, prefix = "
 }
 
 /** Fills the defaults of required top-level keys the configuration leaves out (e.g. webhook `auth_method`). */
-export function withRequiredDefaults(schema: JsonSchema, api: Record<string, unknown>): Record<string, unknown> {
+export function withRequiredDefaults(
+  schema: JsonSchema,
+  api: Record<string, unknown>,
+): Record<string, unknown> {
   const out = { ...api };
   for (const key of schema.required ?? []) {
     const sub = schema.properties?.[key];
-    if (sub !== undefined && out[key] === undefined && isUsableDefault(sub) && !isReadOnly(sub)) out[key] = sub.default;
+    if (sub !== undefined && out[key] === undefined && isUsableDefault(sub) && !isReadOnly(sub))
+      out[key] = sub.default;
   }
   return out;
 }

@@ -25,6 +25,14 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
       return `has unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys
         .map((k) => JSON.stringify(k))
         .join(", ")}`;
+    case "too_small":
+      return issue.origin === "array"
+        ? `must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}`
+        : issue.origin === "string"
+          ? "must not be empty"
+          : `must be ${issue.inclusive ? "at least" : "greater than"} ${issue.minimum}`;
+    case "too_big":
+      return `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
     case "invalid_value":
       return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     default:

@@ -8,6 +8,8 @@ import { UNKNOWN } from "./unknown";
 export interface CompareOptions {
   /** Known server defaults by path pattern (`fields[].new`, `csv_has_headers`). */
   readonly defaults?: Readonly<Record<string, unknown>>;
+  /** Paths the server fills when the program leaves them out (e.g. `organizationId`): absent matches anything. */
+  readonly computedWhenAbsent?: readonly string[];
   /** Paths whose order does not matter (`policies`): compared as sorted lists. */
   readonly unordered?: readonly string[];
 }
@@ -20,7 +22,9 @@ export function matchesDesired(
   path = "",
 ): boolean {
   if (desired === UNKNOWN) return false;
-  if (desired === undefined || desired === null) return isEmptyOrDefault(current, path, options);
+  if (desired === undefined || desired === null) {
+    return options.computedWhenAbsent?.includes(path) === true || isEmptyOrDefault(current, path, options);
+  }
   if (Array.isArray(desired)) {
     if (!Array.isArray(current) || current.length !== desired.length) return false;
     const [c, d] = options.unordered?.includes(path)

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolytomicClient } from "../client";
 import { waitForSchemaCache } from "../client/schema-wait";
-import { changedKeys } from "./compare";
+import { type CompareOptions, changedKeys } from "./compare";
 import {
   apiConfiguration,
   type ConnectionInputs,
@@ -22,6 +22,15 @@ import {
 import { connectionUsers, explainApiError, isNotFound, ResourceInitError } from "./errors";
 import { toPlain } from "./plain";
 import { clientFor, type ProviderConfig } from "./settings";
+
+/** How connection outputs compare with inputs: schema defaults, server-filled keys, unordered lists. */
+function compareOptions(kind: ConnectionKind, type: string): CompareOptions {
+  return {
+    defaults: configurationDefaults(kind, type),
+    computedWhenAbsent: ["organizationId", "healthcheckInterval"],
+    unordered: ["policies"],
+  };
+}
 
 /** Test seams and tuning for the schema wait. */
 export interface ConnectionProviderOptions {
@@ -61,7 +70,7 @@ export class ConnectionProvider
   ): Promise<pulumi.dynamic.DiffResult> {
     const type = connectionType(this.kind, news) ?? olds.type;
     const desired = { ...news, type: this.kind.fixedType ?? news.type };
-    const options = { defaults: configurationDefaults(this.kind, type), unordered: ["policies"] };
+    const options = compareOptions(this.kind, type);
     const remote = changedKeys(olds as never, desired as never, REMOTE_CONNECTION_INPUTS, options);
     // Adoption happens once, in create: a later change of importId means nothing.
     const local = changedKeys(
@@ -77,7 +86,7 @@ export class ConnectionProvider
     };
   }
 
-  async create(inputs: ConnectionInputs): Promise<pulumi.dynamic.CreateResult<ConnectionOutputs>> {
+  async create(inputs: ConnectionInputs): Promise<{ id: string; outs: ConnectionOutputs }> {
     const client = this.client();
     const body = connectionRequest(this.kind, inputs);
     const secrets = configurationSecrets(body.type, body.configuration);
@@ -123,10 +132,12 @@ export class ConnectionProvider
   ): Promise<pulumi.dynamic.UpdateResult<ConnectionOutputs>> {
     const type = connectionType(this.kind, news) ?? olds.type;
     const desired = { ...news, type: this.kind.fixedType ?? news.type };
-    const remote = changedKeys(olds as never, desired as never, REMOTE_CONNECTION_INPUTS, {
-      defaults: configurationDefaults(this.kind, type),
-      unordered: ["policies"],
-    });
+    const remote = changedKeys(
+      olds as never,
+      desired as never,
+      REMOTE_CONNECTION_INPUTS,
+      compareOptions(this.kind, type),
+    );
     let outs: ConnectionOutputs;
     if (remote.length === 0) {
       // Only provider settings changed (or a failed schema wait is being retried): nothing to send.

@@ -21,7 +21,8 @@ function build(kind: string, config: ProviderConfig | undefined): Implementation
   if (kind === "Model") return new ObjectProvider(MODEL_SPEC, config) as Implementation;
   if (kind === "Sync") return new ObjectProvider(SYNC_SPEC, config) as Implementation;
   const type = TYPED_CONNECTION_CLASSES[kind];
-  if (type !== undefined) return new ConnectionProvider({ className: kind, fixedType: type, casing: "camel" }, config);
+  if (type !== undefined)
+    return new ConnectionProvider({ className: kind, fixedType: type, casing: "camel" }, config);
   throw new Error(
     `pulumi-polytomic does not know the resource kind "${kind}": the state was written by a newer version of ` +
       "the package; install that version (or newer) in the Pulumi program's folder.",

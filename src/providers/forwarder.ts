@@ -29,7 +29,10 @@ export class PolytomicForwarder implements pulumi.dynamic.ResourceProvider {
 
   /** Keeps `polytomic:apiKey` and `polytomic:deploymentUrl`; never throws (checked on every call instead). */
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = { apiKey: req.config.get("polytomic:apiKey"), deploymentUrl: req.config.get("polytomic:deploymentUrl") };
+    this.config = {
+      apiKey: req.config.get("polytomic:apiKey"),
+      deploymentUrl: req.config.get("polytomic:deploymentUrl"),
+    };
     return Promise.resolve();
   }
 

@@ -102,7 +102,12 @@ function fieldOutput(field: ModelField): ModelFieldOutput {
 
 function reported(response: ModelResponse) {
   const fields = response.fields.map(fieldOutput);
-  return { fields, fieldNames: fields.map((f) => f.name), sourceType: response.type, version: response.version };
+  return {
+    fields,
+    fieldNames: fields.map((f) => f.name),
+    sourceType: response.type,
+    version: response.version,
+  };
 }
 
 const sameNames = (a: readonly string[], b: readonly string[]) =>
@@ -129,7 +134,10 @@ export const MODEL_SPEC: ObjectSpec<ModelInputs, ModelOutputs, ModelRequest, Mod
         previous.additionalFields.map((f) => f.name),
         userAdded.map((f) => f.name),
       );
-    const relations = response.relations?.map((r) => ({ from: r.from, to: { modelId: r.to.model_id, field: r.to.field } }));
+    const relations = response.relations?.map((r) => ({
+      from: r.from,
+      to: { modelId: r.to.model_id, field: r.to.field },
+    }));
     const selected = response.fields.filter((f) => f.user_added !== true).map((f) => f.name);
     return compact({
       importId: previous?.importId,
@@ -139,12 +147,16 @@ export const MODEL_SPEC: ObjectSpec<ModelInputs, ModelOutputs, ModelRequest, Mod
       additionalFields: keepAdditional
         ? previous?.additionalFields
         : userAdded.length > 0
-          ? userAdded.map((f) => compact({ name: f.name, label: f.label ?? f.name, type: f.type ?? "string" }))
+          ? userAdded.map((f) =>
+              compact({ name: f.name, label: f.label ?? f.name, type: f.type ?? "string" }),
+            )
           : undefined,
       identifier: response.identifier === "" ? undefined : response.identifier,
       trackingColumns: response.tracking_columns?.length ? response.tracking_columns : undefined,
       labels: response.labels?.length
-        ? response.labels.map((l) => (typeof l === "object" && l !== null ? String((l as { id?: unknown }).id) : String(l)))
+        ? response.labels.map((l) =>
+            typeof l === "object" && l !== null ? String((l as { id?: unknown }).id) : String(l),
+          )
         : undefined,
       policies: response.policies?.length ? response.policies : undefined,
       relations: relations?.length ? relations : undefined,
@@ -160,7 +172,7 @@ export const MODEL_SPEC: ObjectSpec<ModelInputs, ModelOutputs, ModelRequest, Mod
   },
   remoteKeys: REMOTE_KEYS,
   replaceKeys: ["connectionId", "organizationId"],
-  compare: { unordered: ["policies", "labels", "trackingColumns"] },
+  compare: { unordered: ["policies", "labels", "trackingColumns"], computedWhenAbsent: ["organizationId"] },
   extraChanges(olds, news) {
     if (news.fields === undefined) return [];
     const current = (olds as unknown as ModelOutputs).selectedFields ?? [];
@@ -168,5 +180,3 @@ export const MODEL_SPEC: ObjectSpec<ModelInputs, ModelOutputs, ModelRequest, Mod
   },
   api: (client) => client.models,
 };
-
-

@@ -19,7 +19,12 @@ export interface ObjectApi<Req, Res> {
  * What distinguishes one API object resource (Model, Sync) from another; everything here is pure except `api`.
  * Inputs are camelCase; `request` maps them to the API's body in one place.
  */
-export interface ObjectSpec<I extends { name: string; importId?: string }, O extends { name: string }, Req, Res extends { id: string }> {
+export interface ObjectSpec<
+  I extends { name: string; importId?: string },
+  O extends { name: string },
+  Req,
+  Res extends { id: string },
+> {
   /** "model", "sync": used in messages. */
   readonly noun: string;
   readonly validator: z.ZodType;
@@ -47,8 +52,12 @@ export interface ObjectSpec<I extends { name: string; importId?: string }, O ext
 }
 
 /** The provider of one API object kind: check/diff offline, create (or adopt), read, update and delete. */
-export class ObjectProvider<I extends { name: string; importId?: string }, O extends { name: string }, Req, Res extends { id: string }>
-  implements pulumi.dynamic.ResourceProvider<I, O>
+export class ObjectProvider<
+  I extends { name: string; importId?: string },
+  O extends { name: string },
+  Req,
+  Res extends { id: string },
+> implements pulumi.dynamic.ResourceProvider<I, O>
 {
   constructor(
     private readonly spec: ObjectSpec<I, O, Req, Res>,
@@ -61,7 +70,10 @@ export class ObjectProvider<I extends { name: string; importId?: string }, O ext
 
   async check(_olds: I, news: I): Promise<pulumi.dynamic.CheckResult<I>> {
     const result = validateInputs(this.spec.validator, news);
-    const failures = [...(result.ok ? [] : result.failures), ...(this.spec.crossChecks?.(news as never) ?? [])];
+    const failures = [
+      ...(result.ok ? [] : result.failures),
+      ...(this.spec.crossChecks?.(news as never) ?? []),
+    ];
     return failures.length > 0 ? { inputs: news, failures } : { inputs: news };
   }
 
@@ -78,7 +90,7 @@ export class ObjectProvider<I extends { name: string; importId?: string }, O ext
     };
   }
 
-  async create(inputs: I): Promise<pulumi.dynamic.CreateResult<O>> {
+  async create(inputs: I): Promise<{ id: string; outs: O }> {
     const body = this.spec.request(inputs);
     const options = { secrets: this.spec.secrets(inputs) };
     try {
@@ -109,9 +121,11 @@ export class ObjectProvider<I extends { name: string; importId?: string }, O ext
     }
   }
 
-  async update(id: string, _olds: O, news: I): Promise<pulumi.dynamic.UpdateResult<O>> {
+  async update(id: string, _olds: O, news: I): Promise<{ outs: O }> {
     try {
-      const response = await this.api().update(id, this.spec.request(news), { secrets: this.spec.secrets(news) });
+      const response = await this.api().update(id, this.spec.request(news), {
+        secrets: this.spec.secrets(news),
+      });
       return { outs: toPlain(this.spec.outputs(news, response)) };
     } catch (error) {
       throw explainApiError(error, `updating ${this.spec.noun} "${news.name}" (${id})`);

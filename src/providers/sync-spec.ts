@@ -7,7 +7,15 @@ import { compact } from "./plain";
 import { UNKNOWN } from "./unknown";
 
 /** Sync modes (`ModelsyncSyncTargetMode`). */
-export const SYNC_MODES = ["create", "update", "updateOrCreate", "replace", "append", "remove", "snapshot"] as const;
+export const SYNC_MODES = [
+  "create",
+  "update",
+  "updateOrCreate",
+  "replace",
+  "append",
+  "remove",
+  "snapshot",
+] as const;
 /** Modes that match records in the target, and so need an `identity`. */
 export const MODES_NEEDING_IDENTITY: readonly string[] = ["update", "updateOrCreate", "remove"];
 /** Schedule frequencies. */
@@ -24,7 +32,13 @@ export const SCHEDULE_FREQUENCIES = [
   "dbtcloud",
 ] as const;
 /** Identity match functions. */
-export const IDENTITY_FUNCTIONS = ["Equality", "ISubstring", "OneOf", "DomainMatch", "HostnameMatch"] as const;
+export const IDENTITY_FUNCTIONS = [
+  "Equality",
+  "ISubstring",
+  "OneOf",
+  "DomainMatch",
+  "HostnameMatch",
+] as const;
 /** Filter functions. */
 export const FILTER_FUNCTIONS = [
   "Equality",
@@ -99,7 +113,10 @@ const SyncInputsValidator = z
         month: TimePart.optional(),
         jobId: z.number().int().optional(),
         connectionId: ID.optional(),
-        runAfter: z.object({ syncIds: z.array(ID).optional(), bulkSyncIds: z.array(ID).optional() }).strict().optional(),
+        runAfter: z
+          .object({ syncIds: z.array(ID).optional(), bulkSyncIds: z.array(ID).optional() })
+          .strict()
+          .optional(),
         runAfterSuccessOnly: z.boolean().optional(),
       })
       .strict(),
@@ -159,7 +176,13 @@ export type SyncInputs = z.infer<typeof SyncInputsValidator>;
 export type SyncOutputs = SyncInputs & { modelIds?: string[] };
 
 /** Subtrees holding the API's own keys or user data: copied without renaming. */
-const OPAQUE = ["target.configuration", "target.create", "filters[].value", "overrides[].value", "overrides[].override"];
+const OPAQUE = [
+  "target.configuration",
+  "target.create",
+  "filters[].value",
+  "overrides[].value",
+  "overrides[].override",
+];
 
 const REMOTE_KEYS = [
   "name",
@@ -186,14 +209,21 @@ const known = (v: unknown) => v !== undefined && v !== UNKNOWN;
 
 function crossChecks(news: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason: `${property} ${reason}` });
+  const fail = (property: string, reason: string) =>
+    failures.push({ property, reason: `${property} ${reason}` });
   const mode = news.mode;
-  if (typeof mode === "string" && mode !== UNKNOWN && MODES_NEEDING_IDENTITY.includes(mode) && news.identity === undefined) {
+  if (
+    typeof mode === "string" &&
+    mode !== UNKNOWN &&
+    MODES_NEEDING_IDENTITY.includes(mode) &&
+    news.identity === undefined
+  ) {
     fail("identity", `is required when mode is "${mode}" (it says how records are matched in the target)`);
   }
   const target = news.target as Record<string, unknown> | undefined;
   if (target !== null && typeof target === "object" && target !== (UNKNOWN as unknown)) {
-    if (known(target.object) && known(target.create)) fail("target", "takes either object or create, not both");
+    if (known(target.object) && known(target.create))
+      fail("target", "takes either object or create, not both");
     if (target.object === undefined && target.create === undefined) {
       fail("target.object", "is required (or target.create, to have Polytomic create the target object)");
     }
@@ -207,7 +237,8 @@ function crossChecks(news: Record<string, unknown>): CheckFailure[] {
     }
   };
   each("fields", (f, p) => {
-    if (f.source === undefined && f.overrideValue === undefined) fail(`${p}.source`, "is required unless overrideValue is set");
+    if (f.source === undefined && f.overrideValue === undefined)
+      fail(`${p}.source`, "is required unless overrideValue is set");
   });
   each("filters", (f, p) => {
     if (f.field === undefined && f.fieldId === undefined) fail(`${p}.field`, "or fieldId is required");
@@ -244,14 +275,25 @@ export const SYNC_SPEC: ObjectSpec<SyncInputs, SyncOutputs, SyncRequest, SyncRes
   crossChecks,
   request(inputs) {
     const remote = pick(inputs, REMOTE_KEYS) as SyncInputs;
-    return mapKeysDeep(compact({ ...remote, schedule: normalizeSchedule(inputs.schedule) }), toSnake, OPAQUE) as SyncRequest;
+    return mapKeysDeep(
+      compact({ ...remote, schedule: normalizeSchedule(inputs.schedule) }),
+      toSnake,
+      OPAQUE,
+    ) as SyncRequest;
   },
   secrets: (inputs) => (inputs.encryptionPassphrase === undefined ? [] : [inputs.encryptionPassphrase]),
   outputs(inputs, response) {
-    return compact({ ...inputs, schedule: normalizeSchedule(inputs.schedule), modelIds: response.model_ids }) as SyncOutputs;
+    return compact({
+      ...inputs,
+      schedule: normalizeSchedule(inputs.schedule),
+      modelIds: response.model_ids,
+    }) as SyncOutputs;
   },
   readOutputs(previous, response) {
-    const { id, model_ids, created_at, updated_at, created_by, updated_by, ...api } = response as Record<string, unknown>;
+    const { id, model_ids, created_at, updated_at, created_by, updated_by, ...api } = response as Record<
+      string,
+      unknown
+    >;
     const camel = mapKeysDeep(api, toCamel, OPAQUE) as Record<string, unknown>;
     const remote = pick(camel, REMOTE_KEYS) as SyncOutputs;
     const target = { ...(remote.target as SyncOutputs["target"]) };
@@ -262,7 +304,8 @@ export const SYNC_SPEC: ObjectSpec<SyncInputs, SyncOutputs, SyncRequest, SyncRes
     return compact({
       ...remote,
       target,
-      encryptionPassphrase: passphrase === MASK || passphrase === undefined ? previous?.encryptionPassphrase : passphrase,
+      encryptionPassphrase:
+        passphrase === MASK || passphrase === undefined ? previous?.encryptionPassphrase : passphrase,
       importId: previous?.importId,
       modelIds: model_ids as string[] | undefined,
       __provider: previous?.__provider,
@@ -280,6 +323,7 @@ export const SYNC_SPEC: ObjectSpec<SyncInputs, SyncOutputs, SyncRequest, SyncRes
   replaceKeys: ["organizationId"],
   compare: {
     unordered: ["policies"],
+    computedWhenAbsent: ["organizationId"],
     defaults: { "fields[].syncMode": "updateOrCreate", "overrideFields[].syncMode": "updateOrCreate" },
   },
   api: (client) => client.syncs,

@@ -39,7 +39,13 @@ export interface ConnectionCommonArgs {
 }
 
 /** The outputs every connection class has. */
-export const CONNECTION_OUTPUT_NAMES = ["type", "status", "statusError", "authUrl", "computedConfiguration"] as const;
+export const CONNECTION_OUTPUT_NAMES = [
+  "type",
+  "status",
+  "statusError",
+  "authUrl",
+  "computedConfiguration",
+] as const;
 
 /**
  * The props passed to `dynamic.Resource`: the arguments, secret values wrapped as secrets, and a placeholder for
@@ -64,12 +70,17 @@ export function connectionProps(
 }
 
 /** The sensitive paths of a known type in the given casing, or undefined when the type is not known now. */
-export function sensitivePaths(type: pulumi.Input<string> | undefined, casing: KeyCasing): string[] | undefined {
+export function sensitivePaths(
+  type: pulumi.Input<string> | undefined,
+  casing: KeyCasing,
+): string[] | undefined {
   if (typeof type !== "string") return undefined;
   const schema = loadConnectionSchema(type);
   if (schema === undefined) return undefined;
   const paths = secretPathsForType(type, schema);
-  return casing === "camel" ? paths.map((p) => p.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase())) : paths;
+  return casing === "camel"
+    ? paths.map((p) => p.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase()))
+    : paths;
 }
 
 /**

@@ -75,7 +75,13 @@ export class Model extends pulumi.dynamic.Resource {
   declare readonly organizationId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ModelArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { fields: undefined, fieldNames: undefined, selectedFields: undefined, sourceType: undefined, version: undefined };
+    const outputs = {
+      fields: undefined,
+      fieldNames: undefined,
+      selectedFields: undefined,
+      sourceType: undefined,
+      version: undefined,
+    };
     super(forwarderFor("Model"), name, { ...outputs, ...args }, opts, TYPE_MODULE, "Model");
   }
 

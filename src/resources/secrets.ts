@@ -15,7 +15,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * state and shown as `[secret]` even when the program passed them as plain strings. Where a level is itself an
  * Output or a Promise, that whole level becomes secret: its contents cannot be seen before it resolves.
  */
-export function secretAtPaths<T>(value: pulumi.Input<T> | undefined, paths: readonly string[]): pulumi.Input<T> | undefined {
+export function secretAtPaths<T>(
+  value: pulumi.Input<T> | undefined,
+  paths: readonly string[],
+): pulumi.Input<T> | undefined {
   if (value === undefined || paths.length === 0) return value;
   if (!isPlainObject(value)) return pulumi.secret(value) as pulumi.Input<T>;
   let out: Record<string, unknown> = { ...value };

@@ -43,7 +43,16 @@ export interface SyncTarget {
 export interface SyncSchedule {
   /** `manual`, `continuous`, `hourly`, `daily`, `weekly`, `custom`, `builder`, `runafter`, `multi` or `dbtcloud`. */
   frequency: pulumi.Input<
-    "manual" | "continuous" | "hourly" | "daily" | "weekly" | "custom" | "builder" | "runafter" | "multi" | "dbtcloud"
+    | "manual"
+    | "continuous"
+    | "hourly"
+    | "daily"
+    | "weekly"
+    | "custom"
+    | "builder"
+    | "runafter"
+    | "multi"
+    | "dbtcloud"
   >;
   hour?: pulumi.Input<string | number>;
   minute?: pulumi.Input<string | number>;
@@ -55,7 +64,10 @@ export interface SyncSchedule {
   /** The dbt Cloud connection (`dbtcloud`). */
   connectionId?: pulumi.Input<string>;
   /** Run after these syncs (`runafter`). */
-  runAfter?: pulumi.Input<{ syncIds?: pulumi.Input<pulumi.Input<string>[]>; bulkSyncIds?: pulumi.Input<pulumi.Input<string>[]> }>;
+  runAfter?: pulumi.Input<{
+    syncIds?: pulumi.Input<pulumi.Input<string>[]>;
+    bulkSyncIds?: pulumi.Input<pulumi.Input<string>[]>;
+  }>;
   runAfterSuccessOnly?: pulumi.Input<boolean>;
 }
 
@@ -129,7 +141,11 @@ export class Sync extends pulumi.dynamic.Resource {
   declare readonly active: pulumi.Output<boolean | undefined>;
   declare readonly mode: pulumi.Output<string>;
   declare readonly fields: pulumi.Output<unknown[]>;
-  declare readonly target: pulumi.Output<{ connectionId: string; object?: string; configuration?: Record<string, unknown> }>;
+  declare readonly target: pulumi.Output<{
+    connectionId: string;
+    object?: string;
+    configuration?: Record<string, unknown>;
+  }>;
   declare readonly schedule: pulumi.Output<Record<string, unknown>>;
   declare readonly identity: pulumi.Output<unknown>;
   /** Secret. */

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PolytomicApiError, PolytomicClient, type RequestLogEntry } from "../../src/client";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../src/client/idempotency";
-import { PACKAGE_VERSION } from "../../src/version";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
+import { PACKAGE_VERSION } from "../../src/version";
 import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
 
 let emulator: RunningEmulator;
@@ -79,7 +79,9 @@ describe("envelopes and validation", () => {
   });
 
   it("names a missing required field of the response", async () => {
-    const server = createServer((_req, res) => res.end(JSON.stringify({ data: { name: "no id", type: { id: "x" } } })));
+    const server = createServer((_req, res) =>
+      res.end(JSON.stringify({ data: { name: "no id", type: { id: "x" } } })),
+    );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const c = new PolytomicClient({
       apiKey: API_KEY,
@@ -88,7 +90,9 @@ describe("envelopes and validation", () => {
     const error = await c.connections.get("c1").catch((e) => e);
     server.close();
     expect(error).toBeInstanceOf(PolytomicApiError);
-    expect(error.message).toMatch(/^GET \/api\/connections\/c1 failed \(200\): unexpected response body: data\.id/);
+    expect(error.message).toMatch(
+      /^GET \/api\/connections\/c1 failed \(200\): unexpected response body: data\.id/,
+    );
   });
 });
 
@@ -96,7 +100,9 @@ describe("errors", () => {
   it("maps the API's error body and never shows the key or secret values", async () => {
     const { c, log } = client();
     const body = { ...gcsBody(), configuration: { service_account: FAKE_SERVICE_ACCOUNT } };
-    const error = (await c.connections.create(body, { secrets: [FAKE_SERVICE_ACCOUNT] }).catch((e) => e)) as PolytomicApiError;
+    const error = (await c.connections
+      .create(body, { secrets: [FAKE_SERVICE_ACCOUNT] })
+      .catch((e) => e)) as PolytomicApiError;
     expect(error).toBeInstanceOf(PolytomicApiError);
     expect(error.status).toBe(422);
     expect(error.method).toBe("POST");
@@ -118,7 +124,9 @@ describe("errors", () => {
 
   it("404 for an unknown id", async () => {
     const { c } = client();
-    const error = (await c.models.get("00000000-0000-0000-0000-000000000000").catch((e) => e)) as PolytomicApiError;
+    const error = (await c.models
+      .get("00000000-0000-0000-0000-000000000000")
+      .catch((e) => e)) as PolytomicApiError;
     expect(error.status).toBe(404);
   });
 });
@@ -148,7 +156,13 @@ describe("retries", () => {
 
   it("honours Retry-After as an HTTP date", async () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
-    emulator.addFault({ path: "/api/me", kind: "status", status: 503, retryAfter: "Thu, 01 Jan 2026 00:00:03 GMT", times: 1 });
+    emulator.addFault({
+      path: "/api/me",
+      kind: "status",
+      status: 503,
+      retryAfter: "Thu, 01 Jan 2026 00:00:03 GMT",
+      times: 1,
+    });
     const { c, waits } = client({ now: () => now });
     await c.me();
     expect(waits).toEqual([3000]);
@@ -205,12 +219,19 @@ describe("idempotency", () => {
     const posts = emulator.requests.filter((r) => r.method === "POST");
     expect(posts).toHaveLength(3);
     expect(new Set(posts.map((p) => p.idempotencyKey)).size).toBe(1);
-    expect(posts.map((p) => JSON.stringify(p.body))).toEqual(Array(3).fill(JSON.stringify(gcsBody("same-key"))));
+    expect(posts.map((p) => JSON.stringify(p.body))).toEqual(
+      Array(3).fill(JSON.stringify(gcsBody("same-key"))),
+    );
   });
 
   it("commit-then-drop: every create succeeds once, no duplicates", async () => {
     emulator.state.clear();
-    emulator.addFault({ method: "POST", path: "/api/connections", kind: "drop-after-commit", probability: 0.5 });
+    emulator.addFault({
+      method: "POST",
+      path: "/api/connections",
+      kind: "drop-after-commit",
+      probability: 0.5,
+    });
     // Replays are dropped at the same rate, so allow enough attempts (the emulator's PRNG is seeded: no flakes).
     const { c } = client({ retry: { maxAttempts: 12 } });
     const names = Array.from({ length: 20 }, (_, i) => `drop-${i}`);

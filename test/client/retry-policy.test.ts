@@ -37,7 +37,8 @@ describe("isRetryable", () => {
     ["GET", false, 501, false],
   ];
   it.each(cases)("%s keyed=%s %s -> %s", (method, keyed, status, expected) => {
-    const outcome = status === "net" ? { kind: "network-error" as const } : { kind: "response" as const, status };
+    const outcome =
+      status === "net" ? { kind: "network-error" as const } : { kind: "response" as const, status };
     expect(isRetryable(P, { method, keyed }, outcome)).toBe(expected);
   });
 
@@ -72,11 +73,15 @@ describe("retryDelayMs", () => {
 
   it("uses full jitter under a doubling ceiling capped at maxDelayMs", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (retry, r) => {
-        const d = retryDelayMs(P, retry, undefined, () => r);
-        const ceiling = Math.min(P.maxDelayMs, P.baseDelayMs * 2 ** (retry - 1));
-        return d >= 0 && d <= ceiling;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (retry, r) => {
+          const d = retryDelayMs(P, retry, undefined, () => r);
+          const ceiling = Math.min(P.maxDelayMs, P.baseDelayMs * 2 ** (retry - 1));
+          return d >= 0 && d <= ceiling;
+        },
+      ),
     );
     expect(retryDelayMs(P, 1, undefined, () => 0.999)).toBe(499);
     expect(retryDelayMs(P, 3, undefined, () => 0.5)).toBe(1000);
