@@ -160,7 +160,12 @@ export function checkSync(
 
   const identity = body.identity;
   if (identity === undefined || identity === null) {
-    if (typeof mode === "string" && MODES_REQUIRING_IDENTITY.has(mode)) {
+    // Webhook deliveries (target object "http") are documented as `updateOrCreate` with no identity.
+    const webhookDelivery =
+      mode === "updateOrCreate" &&
+      isPlainObject(body.target) &&
+      (body.target as { object?: unknown }).object === "http";
+    if (typeof mode === "string" && MODES_REQUIRING_IDENTITY.has(mode) && !webhookDelivery) {
       problems.push({ path: "identity", message: `is required for mode ${mode}` });
     }
   } else if (!isPlainObject(identity)) {

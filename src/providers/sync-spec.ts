@@ -212,11 +212,15 @@ function crossChecks(news: Record<string, unknown>): CheckFailure[] {
   const fail = (property: string, reason: string) =>
     failures.push({ property, reason: `${property} ${reason}` });
   const mode = news.mode;
+  const targetObject = (news.target as { object?: unknown } | undefined)?.object;
+  // Polytomic documents webhook deliveries (target object "http") as `updateOrCreate` without an identity.
+  const webhookDelivery = mode === "updateOrCreate" && (targetObject === "http" || targetObject === UNKNOWN);
   if (
     typeof mode === "string" &&
     mode !== UNKNOWN &&
     MODES_NEEDING_IDENTITY.includes(mode) &&
-    news.identity === undefined
+    news.identity === undefined &&
+    !webhookDelivery
   ) {
     fail("identity", `is required when mode is "${mode}" (it says how records are matched in the target)`);
   }

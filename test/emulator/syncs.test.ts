@@ -115,9 +115,14 @@ describe("POST /api/syncs", () => {
   });
 
   it.each(["update", "updateOrCreate", "remove"])("identity is required for mode %s", async (mode) => {
-    const r = await api.post("/api/syncs", syncBody({ mode, identity: undefined }));
+    const target = { connection_id: targetId, object: "contacts" };
+    const r = await api.post("/api/syncs", syncBody({ mode, identity: undefined, target }));
     expect(r.status).toBe(422);
     expect(paths(r.body)).toEqual(["identity"]);
+  });
+
+  it("webhook deliveries (object http) are updateOrCreate without an identity, as Polytomic documents", async () => {
+    expect((await api.post("/api/syncs", syncBody({ identity: undefined }))).status).toBe(200);
   });
 
   it.each(["create", "replace", "append", "snapshot"])("identity is optional for mode %s", async (mode) => {

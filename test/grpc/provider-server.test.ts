@@ -210,7 +210,7 @@ describe("the real dynamic-provider server", () => {
       __provider: providers.Sync,
     };
     const { identity, ...withoutIdentity } = syncNews;
-    const check = await server.check(urn("Sync", "sync"), {}, withoutIdentity);
+    const check = await server.check(urn("Sync", "sync"), {}, { ...withoutIdentity, mode: "update" });
     expect(check.failures.map((f) => f.property)).toEqual(["identity"]);
     const sync = await countRequests("Sync.create", () => server.create(urn("Sync", "sync"), syncNews));
     expect(sync.props).toMatchObject({ modelIds: [model.id], encryptionPassphrase: "correct-horse-battery" });
