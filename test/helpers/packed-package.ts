@@ -4,8 +4,11 @@ import * as path from "node:path";
 
 /** The repository root. */
 export const ROOT = path.resolve(__dirname, "../..");
-/** A Pulumi-program-like folder with the packed package installed, the way users install it. */
-export const PROGRAM_DIR = path.join(ROOT, ".tmp", "program");
+/**
+ * A Pulumi-program-like folder with the packed package installed, the way users install it. One per test run
+ * (the global setup names it in the environment the test workers inherit), so concurrent runs cannot collide.
+ */
+export const PROGRAM_DIR = process.env.PULUMI_POLYTOMIC_TEST_PROGRAM_DIR ?? path.join(ROOT, ".tmp", `program-${process.pid}`);
 const STAMP = path.join(PROGRAM_DIR, ".installed-from");
 
 const npm = (args: string[], cwd: string) =>
@@ -18,10 +21,10 @@ const npm = (args: string[], cwd: string) =>
  */
 export function preparePackedProgram(): { tarball: string; programDir: string } {
   fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
-  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", ".tmp"], ROOT)) as {
-    filename: string;
-  }[];
-  const tarball = path.join(ROOT, ".tmp", (packed[0] as { filename: string }).filename);
+  const packDir = path.join(PROGRAM_DIR, "..", `pack-${process.pid}`);
+  fs.mkdirSync(packDir, { recursive: true });
+  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", packDir], ROOT)) as { filename: string }[];
+  const tarball = path.join(packDir, (packed[0] as { filename: string }).filename);
   fs.rmSync(PROGRAM_DIR, { recursive: true, force: true });
   fs.mkdirSync(path.join(PROGRAM_DIR, "node_modules", "@pulumi"), { recursive: true });
   fs.writeFileSync(
@@ -52,5 +55,12 @@ export function preparePackedProgram(): { tarball: string; programDir: string } 
     fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi"), link, "dir");
   }
   fs.writeFileSync(STAMP, tarball);
+  process.env.PULUMI_POLYTOMIC_TEST_PROGRAM_DIR = PROGRAM_DIR;
   return { tarball, programDir: PROGRAM_DIR };
+}
+
+/** Removes this run's program folder and tarball. */
+export function removePackedProgram(): void {
+  fs.rmSync(PROGRAM_DIR, { recursive: true, force: true });
+  fs.rmSync(path.join(PROGRAM_DIR, "..", `pack-${process.pid}`), { recursive: true, force: true });
 }
