@@ -2,11 +2,14 @@
 // forwarded over IPC to the parent process, which drives the real dynamic-provider server and answers with the
 // id and outputs; the program then goes on exactly as under the engine (dependencies wait for those outputs).
 // Usage (forked by the test, cwd = the program folder): node program-driver.js <program.js> <project> <stack>
-"use strict";
+
 const [programFile, project, stack] = process.argv.slice(2);
 const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [process.cwd()] }));
 
-pulumi.runtime.setAllConfig(JSON.parse(process.env.DRIVER_CONFIG || "{}"), JSON.parse(process.env.DRIVER_SECRET_KEYS || "[]"));
+pulumi.runtime.setAllConfig(
+  JSON.parse(process.env.DRIVER_CONFIG || "{}"),
+  JSON.parse(process.env.DRIVER_SECRET_KEYS || "[]"),
+);
 
 let seq = 0;
 const pending = new Map();
@@ -26,7 +29,8 @@ const ask = (kind, payload) =>
 
 pulumi.runtime.setMocks(
   {
-    newResource: (args) => ask("newResource", { type: args.type, name: args.name, inputs: args.inputs, id: args.id }),
+    newResource: (args) =>
+      ask("newResource", { type: args.type, name: args.name, inputs: args.inputs, id: args.id }),
     call: () => ({}),
   },
   project,
@@ -40,7 +44,11 @@ const register = monitor.registerResource.bind(monitor);
 monitor.registerResource = (req, callback) => {
   process.send({
     kind: "options",
-    payload: { name: req.getName(), type: req.getType(), additionalSecretOutputs: req.getAdditionalsecretoutputsList() },
+    payload: {
+      name: req.getName(),
+      type: req.getType(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    },
   });
   return register(req, callback);
 };
@@ -49,9 +57,11 @@ monitor.registerResource = (req, callback) => {
   const program = require(programFile);
   const outputs = {};
   for (const [key, value] of Object.entries(program)) {
-    outputs[key] = pulumi.Output.isInstance(value) ? await new Promise((resolve) => value.apply(resolve)) : value;
+    outputs[key] = pulumi.Output.isInstance(value)
+      ? await new Promise((resolve) => value.apply(resolve))
+      : value;
   }
   process.send({ kind: "done", payload: outputs });
 })().catch((error) => {
-  process.send({ kind: "failed", payload: String(error && error.stack ? error.stack : error) });
+  process.send({ kind: "failed", payload: String(error?.stack ? error.stack : error) });
 });

@@ -25,7 +25,11 @@ let cacheAtModelCreate: { readyAt: number } | undefined;
 function compileSeed(): string {
   const source = fs.readFileSync(path.join(ROOT, "seed", "index.ts"), "utf8");
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
   });
   const file = path.join(PROGRAM_DIR, "seed", "index.js");
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -42,7 +46,10 @@ const byName = (name: string) => {
 beforeAll(async () => {
   emulator = await startEmulator({ apiKeys: [API_KEY], schemaReadyDelayMs: SCHEMA_DELAY_MS });
   server = await startProviderServer(PROGRAM_DIR, PROJECT, { POLYTOMIC_API_KEY: "" });
-  await server.configure({ "polytomic:apiKey": secretWire(API_KEY), "polytomic:deploymentUrl": emulator.url });
+  await server.configure({
+    "polytomic:apiKey": secretWire(API_KEY),
+    "polytomic:deploymentUrl": emulator.url,
+  });
   deployed = await deployThroughServer({
     programFile: compileSeed(),
     programDir: PROGRAM_DIR,
@@ -82,9 +89,13 @@ describe("the seed deployment", () => {
   it("created the model only after the GCS schema cache was ready", () => {
     const model = emulator.state.models.get(byName("high-paying-users").id);
     expect(cacheAtModelCreate).toBeDefined();
-    expect(Date.parse(model?.created_at ?? "")).toBeGreaterThanOrEqual(cacheAtModelCreate?.readyAt ?? Infinity);
+    expect(Date.parse(model?.created_at ?? "")).toBeGreaterThanOrEqual(
+      cacheAtModelCreate?.readyAt ?? Infinity,
+    );
     // The GCS create returned only after the wait: at least the configured delay after the webhook's.
-    expect(byName("gcs").createdAt - byName("webhook").createdAt).toBeGreaterThanOrEqual(SCHEMA_DELAY_MS - 50);
+    expect(byName("gcs").createdAt - byName("webhook").createdAt).toBeGreaterThanOrEqual(
+      SCHEMA_DELAY_MS - 50,
+    );
   });
 
   it("maps the walkthrough's fields to the webhook's records", () => {
@@ -122,7 +133,9 @@ describe("the seed deployment", () => {
     const secrets = [API_KEY, FAKE_SERVICE_ACCOUNT, "THIS-IS-NOT-A-REAL-KEY"];
     const gcs = byName("gcs");
     // The mock monitor lifts a nested secret to its containing object; the engine keeps it on the leaf.
-    expect(gcs.secretInputPaths.some((p) => p === "configuration" || p === "configuration.serviceAccount")).toBe(true);
+    expect(
+      gcs.secretInputPaths.some((p) => p === "configuration" || p === "configuration.serviceAccount"),
+    ).toBe(true);
     expect(gcs.additionalSecretOutputs).toContain("configuration");
     for (const r of deployed.resources) {
       const leaks = [

@@ -33,12 +33,21 @@ export function unwrapSecrets(value: unknown, path = ""): { value: unknown; secr
  * The leaves of an output object the engine would store in plaintext: not under a path whose input of the same
  * name was secret (the engine's annotateSecrets), and not under a top-level additionalSecretOutputs key.
  */
-export function plaintextLeaves(outputs: unknown, secretInputPaths: string[], secretOutputs: string[], path = ""): [string, unknown][] {
-  if (path !== "" && secretInputPaths.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`))) {
+export function plaintextLeaves(
+  outputs: unknown,
+  secretInputPaths: string[],
+  secretOutputs: string[],
+  path = "",
+): [string, unknown][] {
+  if (
+    path !== "" &&
+    secretInputPaths.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`))
+  ) {
     return [];
   }
   if (path !== "" && !path.includes(".") && !path.includes("[") && secretOutputs.includes(path)) return [];
-  if (Array.isArray(outputs)) return outputs.flatMap((v, i) => plaintextLeaves(v, secretInputPaths, secretOutputs, `${path}[${i}]`));
+  if (Array.isArray(outputs))
+    return outputs.flatMap((v, i) => plaintextLeaves(v, secretInputPaths, secretOutputs, `${path}[${i}]`));
   if (outputs !== null && typeof outputs === "object") {
     return Object.entries(outputs).flatMap(([k, v]) =>
       plaintextLeaves(v, secretInputPaths, secretOutputs, path === "" ? k : `${path}.${k}`),
@@ -79,15 +88,19 @@ export async function deployThroughServer(options: {
 }): Promise<{ resources: RecordedResource[]; outputs: Json }> {
   const resources: RecordedResource[] = [];
   const secretOutputs = new Map<string, string[]>();
-  const child = fork(path.join(__dirname, "..", "e2e", "program-driver.js"), [options.programFile, options.project, options.stack], {
-    cwd: options.programDir,
-    env: {
-      ...process.env,
-      DRIVER_CONFIG: JSON.stringify(options.config),
-      DRIVER_SECRET_KEYS: JSON.stringify(options.secretKeys),
+  const child = fork(
+    path.join(__dirname, "..", "e2e", "program-driver.js"),
+    [options.programFile, options.project, options.stack],
+    {
+      cwd: options.programDir,
+      env: {
+        ...process.env,
+        DRIVER_CONFIG: JSON.stringify(options.config),
+        DRIVER_SECRET_KEYS: JSON.stringify(options.secretKeys),
+      },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  );
   try {
     const outputs = await new Promise<Json>((resolve, reject) => {
       child.on("exit", (code) => reject(new Error(`program driver exited with ${code}`)));
@@ -103,7 +116,8 @@ export async function deployThroughServer(options: {
           const urn = `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`;
           const { value, secretPaths } = unwrapSecrets(registered);
           const checked = await options.server.check(urn, {}, value as Json);
-          if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+          if (checked.failures.length > 0)
+            throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
           const created = await options.server.create(urn, checked.inputs);
           const record: RecordedResource = {
             urn,

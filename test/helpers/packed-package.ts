@@ -8,7 +8,8 @@ export const ROOT = path.resolve(__dirname, "../..");
  * A Pulumi-program-like folder with the packed package installed, the way users install it. One per test run
  * (the global setup names it in the environment the test workers inherit), so concurrent runs cannot collide.
  */
-export const PROGRAM_DIR = process.env.PULUMI_POLYTOMIC_TEST_PROGRAM_DIR ?? path.join(ROOT, ".tmp", `program-${process.pid}`);
+export const PROGRAM_DIR =
+  process.env.PULUMI_POLYTOMIC_TEST_PROGRAM_DIR ?? path.join(ROOT, ".tmp", `program-${process.pid}`);
 const STAMP = path.join(PROGRAM_DIR, ".installed-from");
 
 const npm = (args: string[], cwd: string) =>
@@ -23,7 +24,9 @@ export function preparePackedProgram(): { tarball: string; programDir: string } 
   fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
   const packDir = path.join(PROGRAM_DIR, "..", `pack-${process.pid}`);
   fs.mkdirSync(packDir, { recursive: true });
-  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", packDir], ROOT)) as { filename: string }[];
+  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", packDir], ROOT)) as {
+    filename: string;
+  }[];
   const tarball = path.join(packDir, (packed[0] as { filename: string }).filename);
   fs.rmSync(PROGRAM_DIR, { recursive: true, force: true });
   fs.mkdirSync(path.join(PROGRAM_DIR, "node_modules", "@pulumi"), { recursive: true });

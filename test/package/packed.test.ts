@@ -11,12 +11,25 @@ const node = (script: string) =>
 
 describe("the packed package", () => {
   it("is required from a fresh program folder (CommonJS, as ts-node runs Pulumi programs)", () => {
-    const exported = JSON.parse(node('console.log(JSON.stringify(Object.keys(require("pulumi-polytomic")).sort()))'));
-    expect(exported).toEqual(
-      expect.arrayContaining(["Connection", "GcsConnection", "WebhookConnection", "Model", "Sync", "PolytomicClient"]),
+    const exported = JSON.parse(
+      node('console.log(JSON.stringify(Object.keys(require("pulumi-polytomic")).sort()))'),
     );
-    expect(node('console.log(typeof require("pulumi-polytomic/provider").providerFor)').trim()).toBe("function");
-    expect(node('console.log(typeof require("pulumi-polytomic/emulator").startEmulator)').trim()).toBe("function");
+    expect(exported).toEqual(
+      expect.arrayContaining([
+        "Connection",
+        "GcsConnection",
+        "WebhookConnection",
+        "Model",
+        "Sync",
+        "PolytomicClient",
+      ]),
+    );
+    expect(node('console.log(typeof require("pulumi-polytomic/provider").providerFor)').trim()).toBe(
+      "function",
+    );
+    expect(node('console.log(typeof require("pulumi-polytomic/emulator").startEmulator)').trim()).toBe(
+      "function",
+    );
   });
 
   it("type-checks a TypeScript program against its .d.ts files, and rejects a wrong key", () => {
@@ -43,7 +56,14 @@ describe("the packed package", () => {
     fs.writeFileSync(
       path.join(dir, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, module: "commonjs", target: "ES2022", noEmit: true, skipLibCheck: true, types: [] },
+        compilerOptions: {
+          strict: true,
+          module: "commonjs",
+          target: "ES2022",
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
         files: ["index.ts"],
       }),
     );
