@@ -38,6 +38,8 @@ export interface ProgramRun {
   /** The program module's exports (stack outputs). */
   exports: Record<string, unknown>;
   byName(name: string): Registration;
+  /** `{ name: type }` of every registration (registration order follows when inputs resolve, not program order). */
+  types(): Record<string, string>;
 }
 
 export interface ProgramOptions {
@@ -93,6 +95,9 @@ export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   return {
     registrations,
     exports,
+    types() {
+      return Object.fromEntries(registrations.map((r) => [r.name, r.type]));
+    },
     byName(name) {
       const found = registrations.find((r) => r.name === name);
       if (found === undefined) throw new Error(`no resource named "${name}" was registered`);

@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 describe("postgres-to-salesforce under mocks (preview)", () => {
   it("registers the four resources without ids", () => {
-    expect(run.registrations.map((r) => [r.kind, r.name, r.id])).toEqual([
+    expect(run.registrations.map((r) => [r.kind, r.name, r.id]).sort()).toEqual([
       ["Connection", "postgres", undefined],
       ["Connection", "salesforce", undefined],
       ["Model", "users", undefined],

@@ -46,12 +46,13 @@ beforeAll(async () => {
 
 describe("postgres-to-salesforce under mocks (deploy)", () => {
   it("registers two generic connections, a model and a sync", () => {
-    expect(run.registrations.map((r) => [r.name, r.type])).toEqual([
-      ["postgres", `${TYPE_PREFIX}Connection`],
-      ["salesforce", `${TYPE_PREFIX}Connection`],
-      ["users", `${TYPE_PREFIX}Model`],
-      ["users-to-contacts", `${TYPE_PREFIX}Sync`],
-    ]);
+    expect(run.registrations).toHaveLength(4);
+    expect(run.types()).toEqual({
+      postgres: `${TYPE_PREFIX}Connection`,
+      salesforce: `${TYPE_PREFIX}Connection`,
+      users: `${TYPE_PREFIX}Model`,
+      "users-to-contacts": `${TYPE_PREFIX}Sync`,
+    });
   });
 
   it("configures PostgreSQL with every required key, the password secret and the port defaulted", () => {
