@@ -50,7 +50,7 @@ export interface ProgramOptions {
   preview: boolean;
   config: Record<string, string>;
   secretKeys: string[];
-  /** Computed outputs the mock returns per resource (not in preview). */
+  /** Outputs the mock returns per resource besides its inputs (for new resources, not in preview). */
   computed?: (r: Registration) => Record<string, unknown>;
 }
 
@@ -78,7 +78,7 @@ export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
         registrations.push(registration);
         if (registration.readId !== undefined) {
           registration.id = registration.readId;
-          return { id: registration.readId, state: { ...args.inputs } };
+          return { id: registration.readId, state: { ...args.inputs, ...options.computed?.(registration) } };
         }
         if (options.preview) return { id: undefined, state: { ...args.inputs } };
         registration.id = mockId(args.name);
