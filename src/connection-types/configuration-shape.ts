@@ -82,7 +82,7 @@ export function withDefaults(schema: JsonSchema, api: Record<string, unknown>): 
 }
 
 /** Some schema defaults are UI strings (`["[csv]"]`); only defaults that match the field's own type are used. */
-function isUsableDefault(schema: JsonSchema): boolean {
+export function isUsableDefault(schema: JsonSchema): boolean {
   const d = schema.default;
   switch (schema.type) {
     case "string":

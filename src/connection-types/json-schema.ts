@@ -104,7 +104,9 @@ function validateNode(schema: JsonSchema, value: unknown, path: string, problems
     const properties = schema.properties ?? {};
     for (const key of schema.required ?? []) {
       const property = properties[key];
-      if (property !== undefined && isReadOnly(property)) continue; // derived by the server
+      // Derived by the server; or not declared at all: the OAuth types list their tokens as required without a
+      // property, because Polytomic's interactive consent fills them in, never the client.
+      if (property === undefined || isReadOnly(property)) continue;
       if (value[key] === undefined || value[key] === null) {
         problems.push({ path: childPath(path, key), message: "is required" });
       }

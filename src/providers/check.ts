@@ -83,7 +83,10 @@ export function validateInputs<T>(
     if (unknowns.some((u) => startsWith(path, u))) continue;
     if (issue.code === "invalid_union" && unknowns.some((u) => startsWith(u, path))) continue;
     const property = formatPath(path);
-    const reason = `${property === "" ? "inputs" : property} ${describeIssue(issue, valueAt(inputs, path))}`;
+    const value = valueAt(inputs, path);
+    // Whatever the schema says of a value, a missing one is simply required.
+    const missing = value === undefined && issue.code !== "unrecognized_keys" && issue.code !== "custom";
+    const reason = `${property === "" ? "inputs" : property} ${missing ? "is required" : describeIssue(issue, value)}`;
     if (seen.has(reason)) continue;
     seen.add(reason);
     failures.push({ property, reason });

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { TYPED_CONNECTION_CLASSES } from "../connection-types/typed-classes";
+import { TYPED_CONNECTION_CLASSES } from "../generated/connection-kinds";
 import { ConnectionProvider } from "./connection-provider";
 import { MODEL_SPEC } from "./model-spec";
 import { ObjectProvider } from "./object-provider";
