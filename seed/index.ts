@@ -52,14 +52,6 @@ const sync = new polytomic.Sync("gcs-to-webhook", {
   // Polytomic documents webhook syncs as always `updateOrCreate`, with every field's target set to `record`.
   mode: "updateOrCreate",
   fields: [field("email_address"), field("first_name"), field("last_name")],
-  // This package's check requires an identity for `updateOrCreate` (it says how records are matched): the
-  // walkthrough gives none, so records are matched on the email address, source `email_address` to target
-  // `email_address`, with the `Equality` function.
-  identity: {
-    source: { modelId: model.id, field: "email_address" },
-    target: "email_address",
-    function: "Equality",
-  },
   target: {
     connectionId: webhook.id,
     object: "http",

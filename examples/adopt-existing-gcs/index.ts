@@ -49,15 +49,9 @@ const field = (name: string) => ({ source: { modelId: model.id, field: name }, t
 const sync = new polytomic.Sync("contacts-to-webhook", {
   name: "Contacts to webhook",
   active: true,
-  // Webhook syncs are `updateOrCreate` with every field's target `record`, object `http`; this package
-  // requires an identity for `updateOrCreate`: records are matched on their email address.
+  // Webhook syncs are `updateOrCreate` with every field's target `record` and object `http` (no identity).
   mode: "updateOrCreate",
   fields: [field("email_address"), field("first_name"), field("last_name")],
-  identity: {
-    source: { modelId: model.id, field: "email_address" },
-    target: "email_address",
-    function: "Equality",
-  },
   target: { connectionId: webhook.id, object: "http", configuration: { batch_size: 50 } },
   schedule: { frequency: "hourly", minute: "15" },
 });

@@ -53,7 +53,7 @@ describe("adopt-existing-gcs under mocks (preview)", () => {
     // Unknown here only because the mock monitor answers ReadResource without an id, which the SDK takes as
     // unknown in preview; the engine returns the id it read.
     expect(isUnknown(sync.target.connectionId)).toBe(true);
-    expect(isUnknown(sync.identity.source.modelId)).toBe(true);
+    expect(sync.identity).toBeUndefined();
     for (const f of sync.fields) expect(isUnknown(f.source.modelId)).toBe(true);
   });
 

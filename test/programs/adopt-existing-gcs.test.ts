@@ -89,11 +89,6 @@ describe("adopt-existing-gcs under mocks (deploy)", () => {
     const modelId = mockId("contacts");
     expect(sync).toMatchObject({
       mode: "updateOrCreate",
-      identity: {
-        source: { modelId, field: "email_address" },
-        target: "email_address",
-        function: "Equality",
-      },
       target: { connectionId: EXISTING_WEBHOOK, object: "http", configuration: { batch_size: 50 } },
       schedule: { frequency: "hourly", minute: "15" },
     });

@@ -54,7 +54,7 @@ describe("seed program under mocks (preview)", () => {
 
     const sync = run.byName("gcs-to-webhook").inputs;
     expect(isUnknown(sync.target.connectionId)).toBe(true);
-    expect(isUnknown(sync.identity.source.modelId)).toBe(true);
+    expect(sync.identity).toBeUndefined();
     expect(sync.fields).toHaveLength(3);
     for (const f of sync.fields) expect(isUnknown(f.source.modelId)).toBe(true);
     // Everything else is known at preview.
@@ -66,11 +66,6 @@ describe("seed program under mocks (preview)", () => {
         source: { modelId: expect.any(String), field },
         target: "record",
       })),
-      identity: {
-        source: { modelId: expect.any(String), field: "email_address" },
-        target: "email_address",
-        function: "Equality",
-      },
       target: {
         connectionId: expect.any(String),
         object: "http",

@@ -85,7 +85,7 @@ describe("seed program under mocks (deploy)", () => {
     expect(model.fields).toBeUndefined();
   });
 
-  it("syncs three model fields to the webhook's http object, matched on email_address", () => {
+  it("syncs three model fields to the webhook's http object", () => {
     const sync = run.byName("gcs-to-webhook").inputs;
     const modelId = mockId("high-paying-users");
     expect(sync).toMatchObject({
@@ -93,11 +93,6 @@ describe("seed program under mocks (deploy)", () => {
       active: true,
       mode: "updateOrCreate",
       schedule: { frequency: "manual" },
-      identity: {
-        source: { modelId, field: "email_address" },
-        target: "email_address",
-        function: "Equality",
-      },
       target: {
         connectionId: mockId("webhook"),
         object: "http",
