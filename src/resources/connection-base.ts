@@ -38,9 +38,20 @@ export interface ConnectionCommonArgs {
   importId?: pulumi.Input<string>;
 }
 
-/** The outputs every connection class has. */
+/**
+ * Every output a connection class declares. Each gets a placeholder in the props, so the property exists as an
+ * Output even when its argument is left out, and on `get()` references.
+ */
 export const CONNECTION_OUTPUT_NAMES = [
+  "name",
   "type",
+  "configuration",
+  "organizationId",
+  "policies",
+  "healthcheckInterval",
+  "forceDestroy",
+  "waitForSchema",
+  "schemaTimeoutSeconds",
   "status",
   "statusError",
   "authUrl",

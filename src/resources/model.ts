@@ -52,6 +52,21 @@ export interface ModelArgs {
 
 export type { ModelFieldOutput };
 
+/** Every output {@link Model} declares. */
+const MODEL_OUTPUT_NAMES = [
+  "name",
+  "connectionId",
+  "configuration",
+  "fields",
+  "fieldNames",
+  "selectedFields",
+  "sourceType",
+  "version",
+  "identifier",
+  "trackingColumns",
+  "organizationId",
+] as const;
+
 /**
  * A Polytomic model: a view over a source connection (a CSV file, a table, a query) with fields.
  * Type token: `pulumi-nodejs:dynamic/polytomic:Model`.
@@ -75,13 +90,8 @@ export class Model extends pulumi.dynamic.Resource {
   declare readonly organizationId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ModelArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = {
-      fields: undefined,
-      fieldNames: undefined,
-      selectedFields: undefined,
-      sourceType: undefined,
-      version: undefined,
-    };
+    // A placeholder per declared output, so each exists as an Output even when its argument is left out.
+    const outputs = Object.fromEntries(MODEL_OUTPUT_NAMES.map((n) => [n, undefined]));
     super(forwarderFor("Model"), name, { ...outputs, ...args }, opts, TYPE_MODULE, "Model");
   }
 

@@ -132,6 +132,19 @@ export interface SyncArgs {
   importId?: pulumi.Input<string>;
 }
 
+/** Every output {@link Sync} declares: each gets a placeholder, so it exists even when its argument is left out. */
+const SYNC_OUTPUT_NAMES = [
+  "name",
+  "active",
+  "mode",
+  "fields",
+  "target",
+  "schedule",
+  "identity",
+  "encryptionPassphrase",
+  "modelIds",
+] as const;
+
 /**
  * A Polytomic model sync: maps model fields into a target connection's object, on a schedule.
  * Type token: `pulumi-nodejs:dynamic/polytomic:Sync`.
@@ -166,7 +179,7 @@ export class Sync extends pulumi.dynamic.Resource {
     super(
       forwarderFor("Sync"),
       name,
-      { modelIds: undefined, ...props },
+      { ...Object.fromEntries(SYNC_OUTPUT_NAMES.map((n) => [n, undefined])), ...props },
       { ...opts, additionalSecretOutputs: secretOutputs },
       TYPE_MODULE,
       "Sync",
