@@ -74,6 +74,14 @@ describe("POST /api/connections", () => {
     expect(r.body.message).toContain(field);
   });
 
+  it("names an auth_url for OAuth types only", async () => {
+    const hubspot = await api.post("/api/connections", { name: "h", type: "hubspot", configuration: {} });
+    expect(hubspot.status).toBe(200);
+    expect(hubspot.body.data.auth_url).toContain(hubspot.body.data.id);
+    const hook = await api.post("/api/connections", webhookConnectionBody());
+    expect(hook.body.data.auth_url).toBeUndefined();
+  });
+
   it("422 for an unknown type", async () => {
     const r = await api.post("/api/connections", { name: "x", type: "no_such_type", configuration: {} });
     expect(r.status).toBe(422);

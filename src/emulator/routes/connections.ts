@@ -47,6 +47,10 @@ export function connectionResponse(c: StoredConnection) {
     status: "healthy",
     status_error: "",
     healthcheck_interval: c.healthcheck_interval,
+    // OAuth types finish connecting in a browser; the emulator names a URL but never needs the visit.
+    ...(getConnectionType(c.type)?.use_oauth === true
+      ? { auth_url: `https://app.polytomic.com/oauth/connect?connection_id=${c.id}` }
+      : {}),
     api_calls_last_24_hours: 0,
     parent_connection_id: null,
     created_at: c.created_at,
