@@ -5,12 +5,26 @@
  * environment variables `POLYTOMIC_API_KEY` and `POLYTOMIC_DEPLOYMENT_URL`.
  */
 
-export {
-  DEFAULT_RETRY_POLICY,
-  PolytomicApiError,
-  PolytomicClient,
-  type RequestLogEntry,
-  type RetryPolicy,
-  type TransportOptions,
-} from "./client";
+import type * as client from "./client";
+
+export type { RequestLogEntry, RetryPolicy, TransportOptions } from "./client";
 export * from "./resources";
+
+/**
+ * The HTTP client, for programs and scripts that call Polytomic's API directly. Loaded on first use, so a Pulumi
+ * program that only declares resources never loads the HTTP stack (undici, zod).
+ */
+export declare const PolytomicClient: typeof client.PolytomicClient;
+export type PolytomicClient = client.PolytomicClient;
+/** The error every API call throws: status, method, path, the API's message, key and metadata; secrets redacted. */
+export declare const PolytomicApiError: typeof client.PolytomicApiError;
+export type PolytomicApiError = client.PolytomicApiError;
+/** The client's default retry policy. */
+export declare const DEFAULT_RETRY_POLICY: typeof client.DEFAULT_RETRY_POLICY;
+
+for (const name of ["PolytomicClient", "PolytomicApiError", "DEFAULT_RETRY_POLICY"] as const) {
+  Object.defineProperty(exports, name, {
+    enumerable: true,
+    get: () => (require("./client") as typeof client)[name],
+  });
+}

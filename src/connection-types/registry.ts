@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { z } from "zod";
 import type { JsonSchema } from "./json-schema";
 
 /**
@@ -9,8 +8,27 @@ import type { JsonSchema } from "./json-schema";
  */
 export const CONNECTION_TYPES_DIR = path.join(__dirname, "../../data/connection-types");
 
-const TypeInfo = z.object({ id: z.string(), name: z.string(), use_oauth: z.boolean() });
-export type ConnectionTypeInfo = z.infer<typeof TypeInfo>;
+/** One entry of `_index.json`. */
+export interface ConnectionTypeInfo {
+  id: string;
+  name: string;
+  use_oauth: boolean;
+}
+
+/** Reads `_index.json`, checking its shape by hand: this module loads with every program, so it stays light. */
+function parseIndex(raw: unknown): ConnectionTypeInfo[] {
+  if (!Array.isArray(raw)) throw new Error("data/connection-types/_index.json is not an array");
+  return raw.map((t, i) => {
+    const ok =
+      t !== null &&
+      typeof t === "object" &&
+      typeof t.id === "string" &&
+      typeof t.name === "string" &&
+      typeof t.use_oauth === "boolean";
+    if (!ok) throw new Error(`data/connection-types/_index.json[${i}] is not {id, name, use_oauth}`);
+    return { id: t.id, name: t.name, use_oauth: t.use_oauth };
+  });
+}
 
 let index: ConnectionTypeInfo[] | undefined;
 let byId: Map<string, ConnectionTypeInfo> | undefined;
@@ -19,7 +37,7 @@ const schemas = new Map<string, JsonSchema>();
 function loadIndex(): Map<string, ConnectionTypeInfo> {
   if (byId === undefined) {
     const raw: unknown = JSON.parse(fs.readFileSync(path.join(CONNECTION_TYPES_DIR, "_index.json"), "utf8"));
-    index = z.array(TypeInfo).parse(raw);
+    index = parseIndex(raw);
     byId = new Map(index.map((t) => [t.id, t]));
   }
   return byId;

@@ -32,6 +32,14 @@ describe("the packed package", () => {
     );
   });
 
+  it("loads lazily: a program that only declares resources never loads the HTTP client, undici or zod", () => {
+    const loaded = node(
+      'require("pulumi-polytomic"); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\/](undici|zod)[\\/]|[\\/]dist[\\/]client[\\/]/.test(k))))',
+    );
+    expect(JSON.parse(loaded)).toEqual([]);
+    expect(node('console.log(typeof require("pulumi-polytomic").PolytomicClient)').trim()).toBe("function");
+  });
+
   it("type-checks a TypeScript program against its .d.ts files, and rejects a wrong key", () => {
     const dir = path.join(PROGRAM_DIR, "typed");
     fs.mkdirSync(dir, { recursive: true });
