@@ -3,3 +3,4 @@ export * from "./connection";
 export * from "./identity";
 export * from "./model";
 export * from "./sync";
+export * from "./sync-enums";

@@ -1,66 +1,15 @@
+import {
+  FILTER_FUNCTIONS,
+  IDENTITY_FUNCTIONS,
+  MODES_NEEDING_IDENTITY,
+  SCHEDULE_FREQUENCIES,
+  SYNC_MODES,
+} from "../api/sync-enums";
 import { isPlainObject } from "./http";
 import type { EmulatorState } from "./state";
 
-export const SYNC_MODES = [
-  "create",
-  "update",
-  "updateOrCreate",
-  "replace",
-  "append",
-  "remove",
-  "snapshot",
-] as const;
-export const MODES_REQUIRING_IDENTITY = new Set(["update", "updateOrCreate", "remove"]);
-export const SCHEDULE_FREQUENCIES = [
-  "manual",
-  "continuous",
-  "hourly",
-  "daily",
-  "weekly",
-  "custom",
-  "builder",
-  "runafter",
-  "multi",
-  "dbtcloud",
-] as const;
-export const IDENTITY_FUNCTIONS = [
-  "Equality",
-  "ISubstring",
-  "OneOf",
-  "DomainMatch",
-  "HostnameMatch",
-] as const;
-export const FILTER_FUNCTIONS = [
-  "Equality",
-  "Inequality",
-  "IsNull",
-  "IsNotNull",
-  "True",
-  "False",
-  "OnOrAfter",
-  "OnOrBefore",
-  "GreaterThan",
-  "GreaterThanEqual",
-  "LessThan",
-  "LessThanEqual",
-  "StringContains",
-  "StringStartsWith",
-  "StringEndsWith",
-  "StringDoesNotContain",
-  "StringDoesNotStartWith",
-  "StringDoesNotEndWith",
-  "StringOneOf",
-  "StringNotOneOf",
-  "Between",
-  "ArrayContains",
-  "ArrayDoesNotContain",
-  "InTheLast",
-  "RelativeOnOrBefore",
-  "RelativeOnOrAfter",
-  "StringLike",
-  "StringNotLike",
-  "StringMatchesTrimmed",
-] as const;
+export { FILTER_FUNCTIONS, IDENTITY_FUNCTIONS, SCHEDULE_FREQUENCIES, SYNC_MODES };
+export const MODES_REQUIRING_IDENTITY: ReadonlySet<string> = new Set(MODES_NEEDING_IDENTITY);
 
 export interface Problem {
   path: string;

@@ -1,76 +1,18 @@
 import { z } from "zod";
-import type { SyncRequest, SyncResponse } from "../api";
+import {
+  FILTER_FUNCTIONS,
+  IDENTITY_FUNCTIONS,
+  MODES_NEEDING_IDENTITY,
+  SCHEDULE_FREQUENCIES,
+  SYNC_MODES,
+  type SyncRequest,
+  type SyncResponse,
+} from "../api";
 import type { CheckFailure } from "./check";
 import { mapKeysDeep, toCamel, toSnake } from "./keys";
 import type { ObjectSpec } from "./object-provider";
 import { compact } from "./plain";
 import { UNKNOWN } from "./unknown";
-
-/** Sync modes (`ModelsyncSyncTargetMode`). */
-export const SYNC_MODES = [
-  "create",
-  "update",
-  "updateOrCreate",
-  "replace",
-  "append",
-  "remove",
-  "snapshot",
-] as const;
-/** Modes that match records in the target, and so need an `identity`. */
-export const MODES_NEEDING_IDENTITY: readonly string[] = ["update", "updateOrCreate", "remove"];
-/** Schedule frequencies. */
-export const SCHEDULE_FREQUENCIES = [
-  "manual",
-  "continuous",
-  "hourly",
-  "daily",
-  "weekly",
-  "custom",
-  "builder",
-  "runafter",
-  "multi",
-  "dbtcloud",
-] as const;
-/** Identity match functions. */
-export const IDENTITY_FUNCTIONS = [
-  "Equality",
-  "ISubstring",
-  "OneOf",
-  "DomainMatch",
-  "HostnameMatch",
-] as const;
-/** Filter functions. */
-export const FILTER_FUNCTIONS = [
-  "Equality",
-  "Inequality",
-  "IsNull",
-  "IsNotNull",
-  "True",
-  "False",
-  "OnOrAfter",
-  "OnOrBefore",
-  "GreaterThan",
-  "GreaterThanEqual",
-  "LessThan",
-  "LessThanEqual",
-  "StringContains",
-  "StringStartsWith",
-  "StringEndsWith",
-  "StringDoesNotContain",
-  "StringDoesNotStartWith",
-  "StringDoesNotEndWith",
-  "StringOneOf",
-  "StringNotOneOf",
-  "Between",
-  "ArrayContains",
-  "ArrayDoesNotContain",
-  "InTheLast",
-  "RelativeOnOrBefore",
-  "RelativeOnOrAfter",
-  "StringLike",
-  "StringNotLike",
-  "StringMatchesTrimmed",
-] as const;
 
 const ID = z.string().min(1, "must not be empty");
 const FieldRef = z.object({ field: ID, modelId: ID }).strict();
