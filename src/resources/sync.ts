@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { SyncOutputs } from "../providers/sync-spec";
 import { forwarderFor, TYPE_MODULE } from "./forwarders";
 
 /** A model field: `{ modelId, field }`. */
@@ -141,6 +142,7 @@ const SYNC_OUTPUT_NAMES = [
   "target",
   "schedule",
   "identity",
+  "filters",
   "encryptionPassphrase",
   "modelIds",
 ] as const;
@@ -150,17 +152,17 @@ const SYNC_OUTPUT_NAMES = [
  * Type token: `pulumi-nodejs:dynamic/polytomic:Sync`.
  */
 export class Sync extends pulumi.dynamic.Resource {
+  /** The display name. */
   declare readonly name: pulumi.Output<string>;
   declare readonly active: pulumi.Output<boolean | undefined>;
-  declare readonly mode: pulumi.Output<string>;
-  declare readonly fields: pulumi.Output<unknown[]>;
-  declare readonly target: pulumi.Output<{
-    connectionId: string;
-    object?: string;
-    configuration?: Record<string, unknown>;
-  }>;
-  declare readonly schedule: pulumi.Output<Record<string, unknown>>;
-  declare readonly identity: pulumi.Output<unknown>;
+  declare readonly mode: pulumi.Output<SyncOutputs["mode"]>;
+  /** The field mappings as applied or read. */
+  declare readonly fields: pulumi.Output<SyncOutputs["fields"]>;
+  declare readonly target: pulumi.Output<SyncOutputs["target"]>;
+  /** The schedule; times as the API stores them (two-digit strings). */
+  declare readonly schedule: pulumi.Output<SyncOutputs["schedule"]>;
+  declare readonly identity: pulumi.Output<SyncOutputs["identity"]>;
+  declare readonly filters: pulumi.Output<SyncOutputs["filters"]>;
   /** Secret. */
   declare readonly encryptionPassphrase: pulumi.Output<string | undefined>;
   /** The models the sync reads, as Polytomic reports them. */
