@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../src/emulator";
+import { providerFor } from "../../src/providers/entry";
+import { API_KEY, inputs, type Json } from "./support";
+
+/**
+ * R2 Transient faults: about 30% of all requests are answered 503, 502 or 500, or never answered at all (the
+ * client gives up after POLYTOMIC_TIMEOUT_MS). Every lifecycle operation of every resource kind, through the
+ * providers with their default retry policy, still succeeds; nothing is created twice and no update is lost
+ * (after several updates the object holds the last one).
+ *
+ * The operations run one after another, so the emulator's seeded fault sequence meets the same requests on every
+ * run: the outcome repeats (only the jittered waits differ).
+ */
+
+const TIMEOUT_MS = 400;
+/** Four independent rules of probability p each leave (1 - p)^4 = 0.7 of requests untouched: 30% faulted. */
+const P = 1 - 0.7 ** (1 / 4);
+
+let emulator: RunningEmulator;
+let savedTimeout: string | undefined;
+const config = () => ({ apiKey: API_KEY, deploymentUrl: emulator.url });
+
+/** A fresh emulator whose every request meets the 30% fault mix, seeded. */
+async function startFaulty(seed: number) {
+  await emulator?.close();
+  emulator = await startEmulator({
+    apiKeys: [API_KEY],
+    schemaReadyDelayMs: 0,
+    seed,
+    faults: [
+      { kind: "status", status: 503, retryAfter: "0", probability: P },
+      { kind: "status", status: 502, probability: P },
+      { kind: "status", status: 500, probability: P },
+      { kind: "hang", probability: P },
+    ],
+  });
+}
+
+beforeAll(() => {
+  savedTimeout = process.env.POLYTOMIC_TIMEOUT_MS;
+  // Read when the provider builds its client (once per key and URL): each emulator's URL is new, so it applies.
+  process.env.POLYTOMIC_TIMEOUT_MS = String(TIMEOUT_MS);
+});
+afterAll(async () => {
+  if (savedTimeout === undefined) delete process.env.POLYTOMIC_TIMEOUT_MS;
+  else process.env.POLYTOMIC_TIMEOUT_MS = savedTimeout;
+  await emulator?.close();
+});
+
+interface Lifecycle {
+  kind: string;
+  id: string;
+  outs: Json;
+  /** The inputs of each successive update; the last one must win. */
+  updates: Json[];
+  stored(): { name: string } | undefined;
+}
+
+describe("R2: lifecycle under 30% transient faults (5xx and timeouts)", () => {
+  it("create, read, update x3, read, delete every kind: all succeed, no duplicate, no lost update", async () => {
+    // Seed 1: 25 of the 69 requests faulted. (With seed 42 the fifth call meets five faults in a row and runs out
+    // of its 5 attempts: see the next test.)
+    await startFaulty(1);
+    const ops: string[] = [];
+    const step = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      ops.push(label);
+      return run();
+    };
+    const p = (kind: string) => providerFor(kind, config());
+
+    // Create: connections first, then the model on the GCS connection, then the sync on both.
+    const hook = await step("WebhookConnection.create", () =>
+      p("WebhookConnection").create(inputs.webhook("r2 hook") as never),
+    );
+    const gcs = await step("GcsConnection.create", () =>
+      p("GcsConnection").create(inputs.gcs("r2 gcs") as never),
+    );
+    const generic = await step("Connection.create", () =>
+      p("Connection").create(inputs.generic("r2 generic") as never),
+    );
+    const model = await step("Model.create", () =>
+      p("Model").create(inputs.model("r2 model", gcs.id) as never),
+    );
+    const sync = await step("Sync.create", () =>
+      p("Sync").create(inputs.sync("r2 sync", model.id, hook.id) as never),
+    );
+
+    const versions = [1, 2, 3];
+    const cycles: Lifecycle[] = [
+      {
+        kind: "WebhookConnection",
+        id: hook.id,
+        outs: hook.outs,
+        updates: versions.map((v) => inputs.webhook(`r2 hook v${v}`, `https://example.com/hook/v${v}`)),
+        stored: () => emulator.state.connections.get(hook.id),
+      },
+      {
+        kind: "GcsConnection",
+        id: gcs.id,
+        outs: gcs.outs,
+        updates: versions.map((v) => inputs.gcs(`r2 gcs v${v}`)),
+        stored: () => emulator.state.connections.get(gcs.id),
+      },
+      {
+        kind: "Connection",
+        id: generic.id,
+        outs: generic.outs,
+        updates: versions.map((v) => inputs.generic(`r2 generic v${v}`, `generic-password-v${v}`)),
+        stored: () => emulator.state.connections.get(generic.id),
+      },
+      {
+        kind: "Model",
+        id: model.id,
+        outs: model.outs,
+        updates: versions.map((v) => inputs.model(`r2 model v${v}`, gcs.id)),
+        stored: () => emulator.state.models.get(model.id),
+      },
+      {
+        kind: "Sync",
+        id: sync.id,
+        outs: sync.outs,
+        updates: versions.map((v) =>
+          inputs.sync(`r2 sync v${v}`, model.id, hook.id, {
+            schedule: { frequency: "daily", hour: v, minute: 0 },
+          }),
+        ),
+        stored: () => emulator.state.syncs.get(sync.id),
+      },
+    ];
+
+    // No duplicates: one object per create.
+    const names = [
+      ...[...emulator.state.connections.values()].map((c) => c.name),
+      ...[...emulator.state.models.values()].map((m) => m.name),
+      ...[...emulator.state.syncs.values()].map((s) => s.name),
+    ];
+    expect(names.sort()).toEqual(["r2 gcs", "r2 generic", "r2 hook", "r2 model", "r2 sync"]);
+
+    for (const c of cycles) {
+      const read = await step(`${c.kind}.read`, () => p(c.kind).read(c.id, c.outs as never));
+      expect(read.id, c.kind).toBe(c.id);
+      let olds = read.props as Json;
+      for (const news of c.updates) {
+        const updated = await step(`${c.kind}.update`, () =>
+          p(c.kind).update(c.id, olds as never, news as never),
+        );
+        olds = updated.outs as Json;
+      }
+      const last = c.updates.at(-1) as Json;
+      // No lost update: Polytomic holds the last one, and a refresh shows no difference from it.
+      expect(c.stored()?.name, c.kind).toBe(last.name);
+      const refreshed = await step(`${c.kind}.read`, () => p(c.kind).read(c.id, olds as never));
+      expect((refreshed.props as Json).name, c.kind).toBe(last.name);
+      const diff = await p(c.kind).diff(c.id, refreshed.props as never, last as never);
+      expect(diff.changes, `${c.kind} drifted from its last update`).toBe(false);
+      c.outs = refreshed.props as Json;
+    }
+    expect(emulator.state.syncs.get(sync.id)?.schedule).toMatchObject({ frequency: "daily", hour: "03" });
+    expect(emulator.state.connections.get(generic.id)?.configuration).toMatchObject({
+      basic: { password: "generic-password-v3" },
+    });
+
+    // Delete in reverse dependency order; then each reads as gone.
+    for (const c of [...cycles].reverse()) {
+      await step(`${c.kind}.delete`, () => p(c.kind).delete(c.id, c.outs as never));
+      expect(await step(`${c.kind}.read`, () => p(c.kind).read(c.id, c.outs as never)), c.kind).toEqual({});
+    }
+    expect(emulator.state.connections.size + emulator.state.models.size + emulator.state.syncs.size).toBe(0);
+
+    // The faults really happened, of every kind, on about 30% of the requests.
+    const faulted = emulator.requests.filter((r) => r.fault !== undefined);
+    const byKind = (k: string, status?: number) =>
+      faulted.filter((r) => r.fault === k && (status === undefined || r.status === status)).length;
+    const counts = {
+      requests: emulator.requests.length,
+      faulted: faulted.length,
+      503: byKind("status", 503),
+      502: byKind("status", 502),
+      500: byKind("status", 500),
+      hang: byKind("hang"),
+    };
+    console.log(`[r2] ${ops.length} lifecycle operations, all succeeded; ${JSON.stringify(counts)}`);
+    expect(counts[503] * counts[502] * counts[500] * counts.hang).toBeGreaterThan(0);
+    expect(faulted.length / emulator.requests.length).toBeGreaterThan(0.2);
+    expect(ops.length).toBe(5 + 5 * (1 + 3 + 1) + 5 * 2);
+  }, 120_000);
+
+  it("when five faults in a row exhaust a call's 5 attempts, the error is clear, nothing is half-made, and the next run succeeds", async () => {
+    // 30% faults leave a call without an answer after 5 attempts with probability 0.3^5 = 0.24%; seed 42 makes it
+    // happen on the fifth call: the model create (500, 500, 502, 502, then a hang).
+    await startFaulty(42);
+    const p = (kind: string) => providerFor(kind, config());
+    await p("WebhookConnection").create(inputs.webhook("r2b hook") as never);
+    const gcs = await p("GcsConnection").create(inputs.gcs("r2b gcs") as never);
+    await p("Connection").create(inputs.generic("r2b generic") as never);
+    const error = (await p("Model")
+      .create(inputs.model("r2b model", gcs.id) as never)
+      .catch((e: unknown) => e)) as Error & { cause?: { request?: { attempts: number } } };
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(
+      /^creating model "r2b model": POST \/api\/models failed \(no response\): request timed out$/,
+    );
+    expect(error.cause?.request?.attempts).toBe(5);
+    expect(error.message).not.toContain(API_KEY);
+    expect(emulator.state.models.size).toBe(0);
+    // `pulumi up` again: the create goes through, once.
+    const model = await p("Model").create(inputs.model("r2b model", gcs.id) as never);
+    expect([...emulator.state.models.keys()]).toEqual([model.id]);
+  }, 60_000);
+});
