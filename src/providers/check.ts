@@ -21,10 +21,6 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     case "invalid_type":
       if (value === undefined) return "is required";
       return `must be ${article(issue.expected)}, got ${kindOf(value)}`;
-    case "unrecognized_keys":
-      return `has unknown ${issue.keys.length === 1 ? "property" : "properties"} ${issue.keys
-        .map((k) => JSON.stringify(k))
-        .join(", ")}`;
     case "too_small":
       return issue.origin === "array"
         ? `must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}`
@@ -78,18 +74,31 @@ export function validateInputs<T>(
   const unknowns = unknownPaths(inputs);
   const failures: CheckFailure[] = [];
   const seen = new Set<string>();
+  const add = (property: string, reason: string) => {
+    if (seen.has(reason)) return;
+    seen.add(reason);
+    failures.push({ property, reason });
+  };
   for (const issue of result.error.issues) {
     const path = issue.path;
     if (unknowns.some((u) => startsWith(path, u))) continue;
     if (issue.code === "invalid_union" && unknowns.some((u) => startsWith(u, path))) continue;
+    if (issue.code === "unrecognized_keys") {
+      // Name each unknown key itself: it is the property the user wrote (often a typo).
+      for (const key of issue.keys) {
+        const property = formatPath([...path, key]);
+        add(property, `${property} is not a known property`);
+      }
+      continue;
+    }
     const property = formatPath(path);
     const value = valueAt(inputs, path);
     // Whatever the schema says of a value, a missing one is simply required.
-    const missing = value === undefined && issue.code !== "unrecognized_keys" && issue.code !== "custom";
-    const reason = `${property === "" ? "inputs" : property} ${missing ? "is required" : describeIssue(issue, value)}`;
-    if (seen.has(reason)) continue;
-    seen.add(reason);
-    failures.push({ property, reason });
+    const missing = value === undefined && issue.code !== "custom";
+    add(
+      property,
+      `${property === "" ? "inputs" : property} ${missing ? "is required" : describeIssue(issue, value)}`,
+    );
   }
   return failures.length === 0 ? { ok: true, value: inputs as T } : { ok: false, failures };
 }

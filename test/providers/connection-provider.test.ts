@@ -69,7 +69,7 @@ describe("check", () => {
         "configuration.projectId is read-only: Polytomic derives it, so it cannot be set",
       "configuration.singleTableFileFormat":
         'configuration.singleTableFileFormat must be one of: "csv", "json", "parquet"',
-      configuration: expect.stringContaining('unknown property "bukket"'),
+      "configuration.bukket": "configuration.bukket is not a known property",
       schemaTimeoutSeconds: "schemaTimeoutSeconds must be greater than 0",
     });
   });
