@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PolytomicClient } from "../../src/client";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { providerFor } from "../../src/providers/entry";
 import { API_KEY, inputs, type Json } from "./support";
@@ -207,5 +208,31 @@ describe("R2: lifecycle under 30% transient faults (5xx and timeouts)", () => {
     // `pulumi up` again: the create goes through, once.
     const model = await p("Model").create(inputs.model("r2b model", gcs.id) as never);
     expect([...emulator.state.models.keys()]).toEqual([model.id]);
+  }, 60_000);
+
+  // BUG (src/client/retry-policy.ts retryDelayMs, with DEFAULT_RETRY_POLICY.maxAttempts 5): a 429's Retry-After is
+  // honoured exactly, with no jitter, and 429s count against the 5 attempts. When more requests arrive at once
+  // than 5x the rate limit (Pulumi's default parallelism is unbounded), every rejected request retries at the
+  // same instant, the limit admits the same number again, and after 5 rounds the rest fail: 100 creates at once
+  // against 10 requests/s leave 50 failed (npm run bench, P5). Expected: all succeed (jitter on top of
+  // Retry-After, and 429s bounded by maxElapsedMs rather than the attempt count). Skipped until fixed.
+  it.skip("100 creates at once against a 10 requests/s limit all succeed (fails today: 50 fail)", async () => {
+    const limited = await startEmulator({ apiKeys: [API_KEY], rateLimitPerSecond: 10 });
+    try {
+      const client = new PolytomicClient({ apiKey: API_KEY, deploymentUrl: limited.url });
+      const results = await Promise.allSettled(
+        Array.from({ length: 100 }, (_, i) =>
+          client.connections.create({
+            name: `r2 limited ${i}`,
+            type: "webhook",
+            configuration: { url: "https://example.com/hook", auth_method: "polytomic_secret" },
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === "rejected")).toHaveLength(0);
+      expect(limited.state.connections.size).toBe(100);
+    } finally {
+      await limited.close();
+    }
   }, 60_000);
 });
