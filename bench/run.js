@@ -475,7 +475,7 @@ async function p4() {
     current.excess <= 0,
   );
   // Alternatives, simulated only (src/ unchanged). Each wait may be at most 1 s + 10% of the time so far if no
-  // lag is to exceed the target, so t(n) <= 10 s x (1.1^n - 1): no schedule reaches 600 s in under ~43 waits,
+  // lag is to exceed the target, so t(n) <= 10 s x (1.1^n - 1): no schedule reaches 600 s in under 44 waits (45 polls),
   // and <= 30 polls needs a looser lag target.
   const alternatives = [
     [
