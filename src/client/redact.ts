@@ -26,3 +26,35 @@ export function redactValue<T>(value: T, secrets: readonly string[]): T {
   }
   return value;
 }
+
+/**
+ * The secrets to redact, with the parts a server may quote on its own: the string values inside a JSON secret
+ * (a GCS service-account key holds `private_key`, `private_key_id`, ...) and the long lines of a multi-line one
+ * (a PEM key's body). Parts shorter than 8 characters are left out: they are not secret on their own.
+ */
+export function expandSecrets(secrets: readonly string[]): string[] {
+  const out = new Set<string>();
+  const addParts = (value: string) => {
+    out.add(value);
+    for (const line of value.split(/\r?\n/)) if (line.trim().length >= 16) out.add(line.trim());
+  };
+  for (const secret of secrets) {
+    addParts(secret);
+    const trimmed = secret.trim();
+    if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) continue;
+    try {
+      for (const leaf of stringLeaves(JSON.parse(trimmed))) if (leaf.length >= 8) addParts(leaf);
+    } catch {
+      // not JSON: the whole value is enough
+    }
+  }
+  // Longest first, so a part inside a longer secret does not break the longer one's replacement.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringLeaves);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(stringLeaves);
+  return [];
+}

@@ -12,6 +12,12 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** The largest backoff ceiling, and the largest `Retry-After` the client honours. */
   readonly maxDelayMs: number;
+  /**
+   * Attempts in all when the answers are 429 (rate limited). Counted apart from `maxAttempts`: being asked to
+   * wait is not a failure, and many concurrent calls against a low limit need more rounds than errors do.
+   * `maxElapsedMs` still bounds them.
+   */
+  readonly maxRateLimitedAttempts: number;
   /** Statuses retried for every method. */
   readonly retryStatuses: readonly number[];
   /** Statuses retried only for GET, DELETE, PUT and POSTs that carry an `Idempotency-Key`. */
@@ -26,6 +32,7 @@ export interface RetryPolicy {
 /** Defaults: 5 attempts within 2 minutes; backoff ceilings 0.5 s, 1 s, 2 s, 4 s, capped at 20 s. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 5,
+  maxRateLimitedAttempts: 30,
   maxElapsedMs: 120_000,
   baseDelayMs: 500,
   maxDelayMs: 20_000,
@@ -80,8 +87,10 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /**
- * The wait before retry number `retry` (1 for the first retry): the server's `Retry-After` when given
- * (capped at `maxDelayMs`), otherwise full jitter over an exponentially growing ceiling.
+ * The wait before retry number `retry` (1 for the first retry).
+ * - Without `Retry-After`: full jitter over an exponentially growing ceiling.
+ * - With it: the server's wait (capped at `maxDelayMs`) plus a random spread over that same growing ceiling, so
+ *   that many calls told to wait the same time do not all come back at the same instant and collide again.
  */
 export function retryDelayMs(
   policy: RetryPolicy,
@@ -89,15 +98,22 @@ export function retryDelayMs(
   retryAfterMs: number | undefined,
   random: () => number,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
+  const jitter = Math.floor(random() * ceiling);
+  if (retryAfterMs === undefined) return jitter;
+  return Math.min(retryAfterMs, policy.maxDelayMs) + jitter;
 }
 
 /** Merges user settings over the defaults and checks them, naming the bad setting. */
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> | undefined): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
-  for (const key of ["maxAttempts", "maxElapsedMs", "baseDelayMs", "maxDelayMs"] as const) {
+  for (const key of [
+    "maxAttempts",
+    "maxRateLimitedAttempts",
+    "maxElapsedMs",
+    "baseDelayMs",
+    "maxDelayMs",
+  ] as const) {
     const v = policy[key];
     if (!Number.isFinite(v) || v < 0)
       throw new RangeError(`retry.${key} must be a non-negative number, got ${v}`);

@@ -4,6 +4,7 @@ import { PACKAGE_VERSION } from "../version";
 import { normalizeDeploymentUrl } from "./deployment-url";
 import { PolytomicApiError, parseApiErrorBody } from "./errors";
 import { newIdempotencyKey } from "./idempotency";
+import { expandSecrets } from "./redact";
 import {
   isRetryable,
   parseRetryAfter,
@@ -106,21 +107,28 @@ export class HttpTransport {
     const now = this.options.now ?? Date.now;
     const sleep = this.options.sleep ?? delay;
     const random = this.options.random ?? Math.random;
-    const secrets = [this.apiKey, ...(options.secrets ?? [])];
+    const secrets = expandSecrets([this.apiKey, ...(options.secrets ?? [])]);
     const pathWithQuery = path + buildQuery(options.query);
     const idempotencyKey = method === "POST" ? (options.idempotencyKey ?? newIdempotencyKey()) : undefined;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = this.headers(idempotencyKey, body !== undefined);
     const started = now();
 
+    let rateLimited = 0;
     for (let attempt = 1; ; attempt++) {
       const attemptStarted = now();
       const outcome = await this.attempt(method, pathWithQuery, headers, body);
       const durationMs = now() - attemptStarted;
       const failed: FailedAttempt | undefined =
         outcome.kind === "network-error" || outcome.status >= 300 ? outcome : undefined;
+      // 429s have their own budget: being asked to wait is not a failure.
+      const isRateLimited = failed?.kind === "response" && failed.status === 429;
+      if (isRateLimited) rateLimited++;
+      const withinBudget = isRateLimited
+        ? rateLimited < this.policy.maxRateLimitedAttempts
+        : attempt - rateLimited < this.policy.maxAttempts;
       let retryInMs: number | undefined;
-      if (failed !== undefined && attempt < this.policy.maxAttempts) {
+      if (failed !== undefined && withinBudget) {
         const retryable = isRetryable(this.policy, { method, keyed: idempotencyKey !== undefined }, failed);
         if (retryable) {
           const retryAfter =

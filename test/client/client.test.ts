@@ -151,7 +151,8 @@ describe("retries", () => {
     emulator.addFault({ path: "/api/me", kind: "status", status: 429, retryAfter: "2", times: 1 });
     const { c, waits } = client();
     await c.me();
-    expect(waits).toEqual([2000]);
+    // The server's 2 s, plus jitter (random()=0.5 over the first 500 ms ceiling) so callers told alike spread out.
+    expect(waits).toEqual([2250]);
   });
 
   it("honours Retry-After as an HTTP date", async () => {
@@ -165,7 +166,7 @@ describe("retries", () => {
     });
     const { c, waits } = client({ now: () => now });
     await c.me();
-    expect(waits).toEqual([3000]);
+    expect(waits).toEqual([3250]);
   });
 
   it("retries 500 on GET but not on PUT, and never 400/404/422", async () => {

@@ -140,3 +140,19 @@ describe("schema cache readiness", () => {
     if (!result.ready) expect(result.reason).toMatch(/not ready after 10 s \(cache_status: refreshing\)/);
   });
 });
+
+describe("expandSecrets", () => {
+  it("adds the string values inside a JSON secret and the long lines of a multi-line one", async () => {
+    const { expandSecrets } = await import("../../src/client/redact");
+    const sa = JSON.stringify({
+      private_key: "-----BEGIN-----\nAAAABBBBCCCCDDDDEEEE\n-----END-----",
+      id: "short",
+    });
+    const parts = expandSecrets([sa]);
+    expect(parts).toContain(sa);
+    expect(parts).toContain("AAAABBBBCCCCDDDDEEEE");
+    expect(parts).toContain("-----BEGIN-----\nAAAABBBBCCCCDDDDEEEE\n-----END-----");
+    expect(parts).not.toContain("short");
+    expect(redactText("bad key AAAABBBBCCCCDDDDEEEE", parts)).toBe("bad key [redacted]");
+  });
+});

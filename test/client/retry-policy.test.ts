@@ -66,9 +66,11 @@ describe("parseRetryAfter", () => {
 });
 
 describe("retryDelayMs", () => {
-  it("honours Retry-After, capped at maxDelayMs", () => {
-    expect(retryDelayMs(P, 1, 1234, () => 0.5)).toBe(1234);
-    expect(retryDelayMs(P, 1, 10 * 60_000, () => 0.5)).toBe(P.maxDelayMs);
+  it("honours Retry-After (capped at maxDelayMs) and spreads callers with jitter on top", () => {
+    expect(retryDelayMs(P, 1, 1234, () => 0)).toBe(1234);
+    expect(retryDelayMs(P, 1, 1234, () => 0.5)).toBe(1484);
+    expect(retryDelayMs(P, 3, 1000, () => 0.5)).toBe(2000);
+    expect(retryDelayMs(P, 1, 10 * 60_000, () => 0)).toBe(P.maxDelayMs);
   });
 
   it("uses full jitter under a doubling ceiling capped at maxDelayMs", () => {

@@ -400,11 +400,9 @@ describe("R4: secrets stay secret", () => {
     emulator.clearFaults();
   });
 
-  // BUG (src/providers/connection-spec.ts configurationSecrets + src/client/redact.ts): redaction replaces whole
-  // secret values only. A server message quoting PART of a secret, e.g. the private_key inside the GCS
-  // service-account JSON, reaches the error message verbatim. Expected: the string values inside a JSON-valued
-  // secret (private_key, private_key_id) are redacted too. Skipped until fixed.
-  it.skip("a 422 quoting the private key inside the service-account JSON is redacted (fails today)", async () => {
+  // A server message may quote PART of a secret, e.g. the private_key inside the GCS service-account JSON: the
+  // string values inside a JSON-valued secret, and the long lines of a multi-line one, are redacted too.
+  it("a 422 quoting the private key inside the service-account JSON is redacted", async () => {
     const quoting = createServer((req, res) => {
       req.resume();
       req.on("end", () => {
