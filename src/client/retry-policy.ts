@@ -89,8 +89,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 /**
  * The wait before retry number `retry` (1 for the first retry).
  * - Without `Retry-After`: full jitter over an exponentially growing ceiling.
- * - With it: the server's wait (capped at `maxDelayMs`) plus a random spread over that same growing ceiling, so
- *   that many calls told to wait the same time do not all come back at the same instant and collide again.
+ * - With it: the server's wait (capped at `maxDelayMs`) plus a random spread over that same growing ceiling, no
+ *   longer than the wait itself, so that many calls told to wait the same time do not all come back at the same
+ *   instant and collide again.
  */
 export function retryDelayMs(
   policy: RetryPolicy,
@@ -99,9 +100,10 @@ export function retryDelayMs(
   random: () => number,
 ): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  const jitter = Math.floor(random() * ceiling);
-  if (retryAfterMs === undefined) return jitter;
-  return Math.min(retryAfterMs, policy.maxDelayMs) + jitter;
+  if (retryAfterMs === undefined) return Math.floor(random() * ceiling);
+  const wait = Math.min(retryAfterMs, policy.maxDelayMs);
+  // The spread never exceeds the server's own wait: callers come back within [wait, 2 × wait].
+  return wait + Math.floor(random() * Math.min(ceiling, Math.max(wait, policy.baseDelayMs)));
 }
 
 /** Merges user settings over the defaults and checks them, naming the bad setting. */

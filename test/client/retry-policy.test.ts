@@ -69,7 +69,7 @@ describe("retryDelayMs", () => {
   it("honours Retry-After (capped at maxDelayMs) and spreads callers with jitter on top", () => {
     expect(retryDelayMs(P, 1, 1234, () => 0)).toBe(1234);
     expect(retryDelayMs(P, 1, 1234, () => 0.5)).toBe(1484);
-    expect(retryDelayMs(P, 3, 1000, () => 0.5)).toBe(2000);
+    expect(retryDelayMs(P, 3, 1000, () => 0.5)).toBe(1500); // the spread never exceeds the wait itself
     expect(retryDelayMs(P, 1, 10 * 60_000, () => 0)).toBe(P.maxDelayMs);
   });
 
