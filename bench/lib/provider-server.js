@@ -1,6 +1,6 @@
 // Drives the real dynamic-provider gRPC server of @pulumi/pulumi (`cmd/dynamic-provider`), the process the Pulumi
-// engine starts for dynamic resources: the JavaScript counterpart of test/helpers/provider-server.ts, for the
-// benchmark (plain Node, no TypeScript).
+// engine starts for dynamic resources, over real gRPC with Struct marshalling. Plain Node, so the benchmark runs it
+// as is; the tests use it through test/helpers/provider-server.ts, which adds the types.
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 
@@ -11,6 +11,21 @@ const grpc = fromPulumi("@grpc/grpc-js");
 const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
 const rpc = require(path.join(pulumiDir, "proto", "provider_grpc_pb"));
 const pb = require(path.join(pulumiDir, "proto", "provider_pb"));
+const statusPb = require(path.join(pulumiDir, "proto", "status_pb"));
+
+/** The ErrorResourceInitFailed detail of a failed Create/Update (an object created but not ready), if any. */
+function decodeInitFailed(error) {
+  const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
+  if (raw === undefined) return undefined;
+  const any = statusPb.Status.deserializeBinary(new Uint8Array(raw)).getDetailsList()[0];
+  if (any === undefined) return undefined;
+  const detail = pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+  return {
+    id: detail.getId(),
+    properties: detail.getProperties()?.toJavaScript() ?? {},
+    reasons: detail.getReasonsList(),
+  };
+}
 
 /** The wire form of a secret value, as the engine sends it in Configure. */
 const secretWire = (value) => ({
@@ -19,7 +34,7 @@ const secretWire = (value) => ({
 });
 
 /** Starts `node @pulumi/pulumi/cmd/dynamic-provider` in `cwd` (the program folder: `require` resolves there). */
-async function startProviderServer(cwd, project, env = {}) {
+async function startProviderServer(cwd, project = "project", env = {}) {
   const entry = path.join(pulumiDir, "cmd", "dynamic-provider", "index.js");
   const child = spawn(process.execPath, [entry, "127.0.0.1:0"], {
     cwd,
@@ -44,7 +59,11 @@ async function startProviderServer(cwd, project, env = {}) {
   });
   const call = (method, request) =>
     new Promise((resolve, reject) =>
-      client[method](request, (error, response) => (error ? reject(error) : resolve(response))),
+      client[method](request, (error, response) => {
+        if (!error) return resolve(response);
+        error.initFailed = decodeInitFailed(error);
+        reject(error);
+      }),
     );
   const struct = (v) => Struct.fromJavaScript(v);
   const type = (urn) => urn.split("::")[2] ?? "";
@@ -81,7 +100,11 @@ async function startProviderServer(cwd, project, env = {}) {
       r.setNews(struct(news));
       r.setOldInputs(struct(news));
       const x = await call("diff", r);
-      return { changes: x.getChanges(), replaces: x.getReplacesList() };
+      return {
+        changes: x.getChanges(),
+        replaces: x.getReplacesList(),
+        deleteBeforeReplace: x.getDeletebeforereplace(),
+      };
     },
     async create(urn, props) {
       const r = new pb.CreateRequest();
@@ -90,6 +113,30 @@ async function startProviderServer(cwd, project, env = {}) {
       r.setProperties(struct(props));
       const x = await call("create", r);
       return { id: x.getId(), props: x.getProperties()?.toJavaScript() ?? {} };
+    },
+    async read(urn, id, props, inputs) {
+      const r = new pb.ReadRequest();
+      r.setUrn(urn);
+      r.setType(type(urn));
+      r.setId(id);
+      r.setProperties(struct(props));
+      if (inputs !== undefined) r.setInputs(struct(inputs));
+      const x = await call("read", r);
+      return {
+        id: x.getId(),
+        props: x.getProperties()?.toJavaScript() ?? {},
+        inputs: x.getInputs()?.toJavaScript() ?? {},
+      };
+    },
+    async update(urn, id, olds, news) {
+      const r = new pb.UpdateRequest();
+      r.setUrn(urn);
+      r.setType(type(urn));
+      r.setId(id);
+      r.setOlds(struct(olds));
+      r.setNews(struct(news));
+      const x = await call("update", r);
+      return { props: x.getProperties()?.toJavaScript() ?? {} };
     },
     async delete(urn, id, props) {
       const r = new pb.DeleteRequest();

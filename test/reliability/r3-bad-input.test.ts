@@ -1,5 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  FILTER_FUNCTIONS,
+  IDENTITY_FUNCTIONS,
+  SCHEDULE_FREQUENCIES,
+  SYNC_MODES,
+} from "../../src/api/sync-enums";
 import { providerFor } from "../../src/providers/entry";
 
 /**
@@ -237,51 +243,6 @@ interface KindCase {
 }
 
 // The Sync enums as the API documents them (the mutations pick values outside these lists).
-const SYNC_MODES = ["create", "update", "updateOrCreate", "replace", "append", "remove", "snapshot"];
-const SCHEDULE_FREQUENCIES = [
-  "manual",
-  "continuous",
-  "hourly",
-  "daily",
-  "weekly",
-  "custom",
-  "builder",
-  "runafter",
-  "multi",
-  "dbtcloud",
-];
-const IDENTITY_FUNCTIONS = ["Equality", "ISubstring", "OneOf", "DomainMatch", "HostnameMatch"];
-const FILTER_FUNCTIONS = [
-  "Equality",
-  "Inequality",
-  "IsNull",
-  "IsNotNull",
-  "True",
-  "False",
-  "OnOrAfter",
-  "OnOrBefore",
-  "GreaterThan",
-  "GreaterThanEqual",
-  "LessThan",
-  "LessThanEqual",
-  "StringContains",
-  "StringStartsWith",
-  "StringEndsWith",
-  "StringDoesNotContain",
-  "StringDoesNotStartWith",
-  "StringDoesNotEndWith",
-  "StringOneOf",
-  "StringNotOneOf",
-  "Between",
-  "ArrayContains",
-  "ArrayDoesNotContain",
-  "InTheLast",
-  "RelativeOnOrBefore",
-  "RelativeOnOrAfter",
-  "StringLike",
-  "StringNotLike",
-  "StringMatchesTrimmed",
-];
 const WEBHOOK_AUTH = ["polytomic_secret", "basic", "header", "query", "oauth_client_credentials"];
 const FILE_FORMATS = ["csv", "json", "parquet"];
 const readOnly = (dotted: string) =>
