@@ -1,11 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import {
-  type ConnectionCommonArgs,
-  connectionProps,
-  connectionSecretOutputs,
-  withSecretOutputs,
-} from "./connection-base";
-import { forwarderFor, TYPE_MODULE } from "./forwarders";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConnectionCommonArgs } from "./connection-base";
+import { ConnectionResource } from "./connection-resource";
 
 /** Arguments of the generic {@link Connection}. */
 export interface ConnectionArgs extends ConnectionCommonArgs {
@@ -25,39 +20,12 @@ export interface ConnectionArgs extends ConnectionCommonArgs {
  *
  * Type token: `pulumi-nodejs:dynamic/polytomic:Connection`.
  */
-export class Connection extends pulumi.dynamic.Resource {
-  /** The display name. */
-  declare readonly name: pulumi.Output<string>;
-  /** The connection type id. */
-  declare readonly type: pulumi.Output<string>;
-  /** The configuration as last applied or read (secret: it holds the type's sensitive values). */
-  declare readonly configuration: pulumi.Output<Record<string, unknown>>;
-  /** Values Polytomic derives from the configuration (read-only keys), e.g. GCS `client_email`. */
-  declare readonly computedConfiguration: pulumi.Output<Record<string, unknown>>;
-  declare readonly organizationId: pulumi.Output<string | undefined>;
-  declare readonly policies: pulumi.Output<string[] | undefined>;
-  /** Polytomic's health status, e.g. `healthy`. */
-  declare readonly status: pulumi.Output<string | undefined>;
-  declare readonly statusError: pulumi.Output<string | undefined>;
-  /** For OAuth types: the URL to visit to finish authorising the connection. */
-  declare readonly authUrl: pulumi.Output<string | undefined>;
-  declare readonly forceDestroy: pulumi.Output<boolean | undefined>;
-  declare readonly waitForSchema: pulumi.Output<boolean | undefined>;
-  declare readonly schemaTimeoutSeconds: pulumi.Output<number | undefined>;
-
+export class Connection extends ConnectionResource<Record<string, unknown>> {
   /**
    * @param name The Pulumi resource name (not the Polytomic display name, which is `args.name`).
    */
   constructor(name: string, args: ConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    const type = args?.type;
-    super(
-      forwarderFor("Connection"),
-      name,
-      connectionProps(args, type, "api"),
-      withSecretOutputs(opts, connectionSecretOutputs(type, "api")),
-      TYPE_MODULE,
-      "Connection",
-    );
+    super("Connection", args?.type, "api", name, args, opts);
   }
 
   /** A read-only reference to an existing connection, by its Polytomic ID. */
