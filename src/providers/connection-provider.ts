@@ -129,7 +129,7 @@ export class ConnectionProvider
     id: string,
     olds: ConnectionOutputs,
     news: ConnectionInputs,
-  ): Promise<pulumi.dynamic.UpdateResult<ConnectionOutputs>> {
+  ): Promise<{ outs: ConnectionOutputs }> {
     const type = connectionType(this.kind, news) ?? olds.type;
     const desired = { ...news, type: this.kind.fixedType ?? news.type };
     const remote = changedKeys(
@@ -141,7 +141,9 @@ export class ConnectionProvider
     let outs: ConnectionOutputs;
     if (remote.length === 0) {
       // Only provider settings changed (or a failed schema wait is being retried): nothing to send.
-      outs = toPlain({ ...olds, ...news, type: olds.type });
+      // The new inputs (a setting removed from the program goes), with what Polytomic reported last time.
+      const { status, statusError, authUrl, computedConfiguration } = olds;
+      outs = toPlain({ ...news, type: olds.type, status, statusError, authUrl, computedConfiguration });
     } else {
       const body = connectionRequest(this.kind, news);
       const secrets = configurationSecrets(type, apiConfiguration(this.kind, type, news.configuration));

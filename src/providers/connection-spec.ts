@@ -278,11 +278,9 @@ export function outputsFromRead(
     type,
     configuration: restored,
     organizationId: response.organization_id,
-    policies:
-      response.policies !== undefined && response.policies.length > 0
-        ? response.policies
-        : previous?.policies,
-    healthcheckInterval: response.healthcheck_interval ?? previous?.healthcheckInterval,
+    // What Polytomic holds, even when that is nothing: a policy removed outside Pulumi is drift to show.
+    policies: response.policies,
+    healthcheckInterval: response.healthcheck_interval,
     status: response.status,
     statusError: response.status_error,
     authUrl: response.auth_url,

@@ -371,3 +371,17 @@ describe("model provider", () => {
     expect(await models.read(id, narrowed as never)).toEqual({});
   });
 });
+
+describe("provider-only settings", () => {
+  it("a setting removed from the program is gone from the outputs after update", async () => {
+    const p = provider(WEBHOOK);
+    const news = { name: "local", configuration: { url: "https://l.example.com" }, forceDestroy: true };
+    const { id, outs } = await p.create(news);
+    const { forceDestroy, ...without } = news;
+    expect(await p.diff(id, outs, without)).toMatchObject({ changes: true });
+    const { outs: after } = await p.update(id, outs, without);
+    expect(after.forceDestroy).toBeUndefined();
+    expect(after.status).toBe("healthy");
+    void forceDestroy;
+  });
+});
