@@ -34,28 +34,42 @@ describe("generated configuration types", () => {
   });
 
   it("refuse wrong keys, wrong value types, wrong enum values and read-only keys", () => {
-    // @ts-expect-error: `host` is not a key (it is `hostname`)
+    // Each @ts-expect-error stands on the offending property's own line, where tsc reports the error.
     const wrongKey: PostgresqlConfiguration = {
-      host: "x",
+      hostname: "x",
       username: "u",
       password: "p",
       database: "d",
       port: 1,
+      // @ts-expect-error: `host` is not a key (it is `hostname`)
+      host: "x",
     };
-    // @ts-expect-error: `port` is a number
     const wrongType: PostgresqlConfiguration = {
       hostname: "x",
       username: "u",
       password: "p",
       database: "d",
+      // @ts-expect-error: `port` is a number
       port: "5432",
     };
-    // @ts-expect-error: not one of csv, json, parquet
-    const wrongEnum: GcsConfiguration = { bucket: "b", serviceAccount: "{}", singleTableFileFormat: "xml" };
-    // @ts-expect-error: projectId is read-only (Polytomic derives it), so it is not an argument
-    const readOnly: GcsConfiguration = { bucket: "b", serviceAccount: "{}", projectId: "p" };
-    // @ts-expect-error: `service_account` is the API's spelling; the typed classes take camelCase
-    const snake: GcsConfiguration = { bucket: "b", service_account: "{}" };
+    const wrongEnum: GcsConfiguration = {
+      bucket: "b",
+      serviceAccount: "{}",
+      // @ts-expect-error: not one of csv, json, parquet
+      singleTableFileFormat: "xml",
+    };
+    const readOnly: GcsConfiguration = {
+      bucket: "b",
+      serviceAccount: "{}",
+      // @ts-expect-error: projectId is read-only (Polytomic derives it), so it is not an argument
+      projectId: "p",
+    };
+    const snake: GcsConfiguration = {
+      bucket: "b",
+      serviceAccount: "{}",
+      // @ts-expect-error: `service_account` is the API's spelling; the typed classes take camelCase
+      service_account: "{}",
+    };
     void [wrongKey, wrongType, wrongEnum, readOnly, snake];
   });
 
