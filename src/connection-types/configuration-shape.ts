@@ -69,18 +69,6 @@ function camelizeDeep(schema: JsonSchema | undefined, value: unknown): unknown {
   return out;
 }
 
-/** Fills the schema's `default`s into absent keys (in API casing), at every level that is present. */
-export function withDefaults(schema: JsonSchema, api: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...api };
-  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
-    if (isReadOnly(sub)) continue;
-    if (out[key] === undefined && sub.default !== undefined && isUsableDefault(sub)) out[key] = sub.default;
-    const v = out[key];
-    if (isObject(v) && sub.properties !== undefined) out[key] = withDefaults(sub, v);
-  }
-  return out;
-}
-
 /** Some schema defaults are UI strings (`["[csv]"]`); only defaults that match the field's own type are used. */
 export function isUsableDefault(schema: JsonSchema): boolean {
   const d = schema.default;

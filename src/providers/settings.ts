@@ -6,15 +6,6 @@ export interface ProviderConfig {
   deploymentUrl?: string;
 }
 
-/** Reads `polytomic:apiKey` and `polytomic:deploymentUrl` from the `configure()` request's config. */
-export function readStackConfig(config: { get(key: string): string | undefined }): ProviderConfig {
-  const get = (key: string) => {
-    const v = config.get(key);
-    return v === undefined || v.trim() === "" ? undefined : v.trim();
-  };
-  return { apiKey: get("polytomic:apiKey"), deploymentUrl: get("polytomic:deploymentUrl") };
-}
-
 /** The error every provider method throws when no API key is set. Names both ways to set one. */
 export const MISSING_API_KEY_MESSAGE =
   "No Polytomic API key is configured. Set it with `pulumi config set --secret polytomic:apiKey <key>`, " +
