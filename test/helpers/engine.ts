@@ -2,15 +2,22 @@ import { fork } from "node:child_process";
 import * as path from "node:path";
 import type { ProviderServer } from "./provider-server";
 
-/** The Pulumi secret wire form's signature key. */
-const SIG = "4dabf18193072939515e22adb298388d";
+/** The Pulumi secret wire form: `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether a value is in the secret wire form. */
+export const isSecret = (value: unknown): value is { value: unknown } =>
+  value !== null &&
+  typeof value === "object" &&
+  (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 
 type Json = Record<string, unknown>;
 
 /** Strips secret wrappers as the engine does before calling a provider, and returns where they were. */
 export function unwrapSecrets(value: unknown, path = ""): { value: unknown; secretPaths: string[] } {
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && SIG in (value as Json)) {
-    return { value: unwrapSecrets((value as Json).value).value, secretPaths: [path] };
+  if (isSecret(value)) {
+    return { value: unwrapSecrets(value.value).value, secretPaths: [path] };
   }
   if (Array.isArray(value)) {
     const items = value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`));

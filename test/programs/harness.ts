@@ -13,9 +13,10 @@ import type { RunningEmulator } from "../../src/emulator";
 import { providerFor } from "../../src/providers/entry";
 import { UNKNOWN } from "../../src/providers/unknown";
 
-/** The wire form of a secret, as mocks see it: `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// The wire form of a secret, as mocks see it, has one definition: test/helpers/engine.ts.
+import { isSecret, SECRET_SIG, SECRET_SIG_KEY } from "../helpers/engine";
+
+export { isSecret, SECRET_SIG, SECRET_SIG_KEY };
 
 export const TYPE_PREFIX = "pulumi-nodejs:dynamic/polytomic:";
 
@@ -110,9 +111,6 @@ export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
 export function outputValue<T>(output: unknown): Promise<T> {
   return (output as { promise(): Promise<T> }).promise();
 }
-
-export const isSecret = (value: unknown): value is { value: unknown } =>
-  value !== null && typeof value === "object" && (value as any)[SECRET_SIG_KEY] === SECRET_SIG;
 
 /** Asserts `value` is secret-wrapped and returns what it wraps. */
 export function secretValue(value: unknown): any {
