@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolytomicClient } from "../client";
 import { waitForSchemaCache } from "../client/schema-wait";
+import { CONNECTION_FIELDS } from "../resources/connection-base";
 import { type CompareOptions, changedKeys } from "./compare";
 import {
   apiConfiguration,
@@ -68,22 +69,30 @@ export class ConnectionProvider
     olds: ConnectionOutputs,
     news: ConnectionInputs,
   ): Promise<pulumi.dynamic.DiffResult> {
-    const type = connectionType(this.kind, news) ?? olds.type;
-    const desired = { ...news, type: this.kind.fixedType ?? news.type };
-    const options = compareOptions(this.kind, type);
-    const remote = changedKeys(olds as never, desired as never, REMOTE_CONNECTION_INPUTS, options);
+    const remote = this.remoteChanges(olds, news);
     // Adoption happens once, in create: a later change of importId means nothing.
     const local = changedKeys(
       olds as never,
       news as never,
       LOCAL_CONNECTION_INPUTS.filter((k) => k !== "importId"),
     );
-    const replaces = remote.filter((k) => k === "type" || k === "organizationId");
     return {
       changes: remote.length + local.length > 0,
-      replaces,
+      replaces: remote.filter((k) => (CONNECTION_FIELDS.replace as readonly string[]).includes(k)),
       deleteBeforeReplace: false,
     };
+  }
+
+  /** The keys Polytomic holds that the new inputs change (what `diff` reports and `update` sends). */
+  private remoteChanges(olds: ConnectionOutputs, news: ConnectionInputs): string[] {
+    const type = connectionType(this.kind, news) ?? olds.type;
+    const desired = { ...news, type: this.kind.fixedType ?? news.type };
+    return changedKeys(
+      olds as never,
+      desired as never,
+      REMOTE_CONNECTION_INPUTS,
+      compareOptions(this.kind, type),
+    );
   }
 
   async create(inputs: ConnectionInputs): Promise<{ id: string; outs: ConnectionOutputs }> {
@@ -131,15 +140,8 @@ export class ConnectionProvider
     news: ConnectionInputs,
   ): Promise<{ outs: ConnectionOutputs }> {
     const type = connectionType(this.kind, news) ?? olds.type;
-    const desired = { ...news, type: this.kind.fixedType ?? news.type };
-    const remote = changedKeys(
-      olds as never,
-      desired as never,
-      REMOTE_CONNECTION_INPUTS,
-      compareOptions(this.kind, type),
-    );
     let outs: ConnectionOutputs;
-    if (remote.length === 0) {
+    if (this.remoteChanges(olds, news).length === 0) {
       // Only provider settings changed (or a failed schema wait is being retried): nothing to send.
       // The new inputs (a setting removed from the program goes), with what Polytomic reported last time.
       const { status, statusError, authUrl, computedConfiguration } = olds;

@@ -11,8 +11,10 @@ import {
   withRequiredDefaults,
 } from "../connection-types/configuration-shape";
 import { crossFieldProblems } from "../connection-types/cross-field-rules";
-import { isReadOnly, type JsonSchema, secretPathsForType } from "../connection-types/json-schema";
+import { secretPathsForType } from "../connection-types/json-schema";
 import { isModelSourceType, loadConnectionSchema } from "../connection-types/registry";
+import { CONNECTION_FIELDS } from "../resources/connection-base";
+import { camelPath, MASK, valuesAt } from "../wire";
 import { type CheckFailure, validateInputs } from "./check";
 import { compact } from "./plain";
 import { containsUnknown, UNKNOWN } from "./unknown";
@@ -59,27 +61,11 @@ export interface ConnectionOutputs extends ConnectionInputs {
   computedConfiguration: Record<string, unknown>;
 }
 
-/** The inputs that only steer this provider; Polytomic never sees them. */
-export const LOCAL_CONNECTION_INPUTS = [
-  "forceDestroy",
-  "waitForSchema",
-  "schemaTimeoutSeconds",
-  "importId",
-  "validate",
-] as const;
+/** The inputs that only steer this provider; Polytomic never holds them. */
+export const LOCAL_CONNECTION_INPUTS = CONNECTION_FIELDS.local;
 
 /** The inputs sent to Polytomic. */
-export const REMOTE_CONNECTION_INPUTS = [
-  "name",
-  "type",
-  "configuration",
-  "organizationId",
-  "policies",
-  "healthcheckInterval",
-] as const;
-
-/** The value Polytomic shows in place of a secret on every read. */
-export const MASK = "********";
+export const REMOTE_CONNECTION_INPUTS = CONNECTION_FIELDS.remote;
 
 const DEFAULT_SCHEMA_TIMEOUT_SECONDS = 600;
 
@@ -152,16 +138,9 @@ export function checkConnection(kind: ConnectionKind, news: Record<string, unkno
   return failures;
 }
 
-const camelPath = (path: string) => path.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-/** The schema of a type, if this package knows it. */
-export function schemaOf(type: string): JsonSchema | undefined {
-  return loadConnectionSchema(type);
-}
-
 /** The configuration as the API spells it, read-only keys removed (they are never sent). */
 export function apiConfiguration(kind: ConnectionKind, type: string, configuration: Record<string, unknown>) {
-  const schema = schemaOf(type);
+  const schema = loadConnectionSchema(type);
   if (schema === undefined) return configuration;
   const api = kind.casing === "camel" ? toApiConfiguration(schema, configuration) : configuration;
   return withRequiredDefaults(schema, withoutReadOnly(schema, api));
@@ -183,20 +162,9 @@ export function connectionRequest(kind: ConnectionKind, inputs: ConnectionInputs
 
 /** Every secret string in a configuration, to keep out of error messages. Unknown types: every string. */
 export function configurationSecrets(type: string, apiConfig: Record<string, unknown>): string[] {
-  const schema = schemaOf(type);
+  const schema = loadConnectionSchema(type);
   if (schema === undefined) return stringLeaves(apiConfig);
-  return secretPathsForType(type, schema).flatMap((p) => stringLeaves(valuesAt(apiConfig, p.split("."))));
-}
-
-function valuesAt(value: unknown, keys: string[]): unknown[] {
-  if (keys.length === 0) return [value];
-  const [head, ...rest] = keys as [string, ...string[]];
-  if (head.endsWith("[]")) {
-    const arr = (value as Record<string, unknown> | undefined)?.[head.slice(0, -2)];
-    return Array.isArray(arr) ? arr.flatMap((v) => valuesAt(v, rest)) : [];
-  }
-  if (value === null || typeof value !== "object") return [];
-  return valuesAt((value as Record<string, unknown>)[head], rest);
+  return secretPathsForType(type, schema).flatMap((p) => stringLeaves(valuesAt(apiConfig, p)));
 }
 
 function stringLeaves(value: unknown): string[] {
@@ -217,7 +185,7 @@ export function schemaTimeoutMs(inputs: ConnectionInputs): number {
 
 /** The configuration paths (in the kind's casing) that hold secrets, for the resource classes and for reads. */
 export function sensitiveConfigurationPaths(kind: ConnectionKind, type: string): string[] {
-  const schema = schemaOf(type);
+  const schema = loadConnectionSchema(type);
   if (schema === undefined) return [];
   const paths = secretPathsForType(type, schema);
   return kind.casing === "camel" ? paths.map(camelPath) : paths;
@@ -240,7 +208,7 @@ export function outputsFromResponse(
 }
 
 function computed(kind: ConnectionKind, response: ConnectionResponse): Record<string, unknown> {
-  const schema = schemaOf(response.type.id);
+  const schema = loadConnectionSchema(response.type.id);
   if (schema === undefined) return {};
   const readOnly = onlyReadOnly(schema, response.configuration);
   for (const path of secretPathsForType(response.type.id, schema)) delete readOnly[path];
@@ -257,9 +225,9 @@ export function outputsFromRead(
   response: ConnectionResponse,
 ): ConnectionOutputs {
   const type = response.type.id;
-  const schema = schemaOf(type);
+  const schema = loadConnectionSchema(type);
   const apiConfig =
-    schema === undefined ? response.configuration : withoutReadOnlyServer(schema, response.configuration);
+    schema === undefined ? response.configuration : withoutReadOnly(schema, response.configuration);
   const configuration =
     schema !== undefined && kind.casing === "camel" ? fromApiConfiguration(schema, apiConfig) : apiConfig;
   const restored = restoreSecrets(
@@ -287,16 +255,6 @@ export function outputsFromRead(
     computedConfiguration: computed(kind, response),
     __provider: previous?.__provider,
   });
-}
-
-function withoutReadOnlyServer(schema: JsonSchema, config: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) {
-    const sub = schema.properties?.[k];
-    if (sub !== undefined && isReadOnly(sub)) continue;
-    out[k] = v;
-  }
-  return out;
 }
 
 /**
@@ -347,7 +305,7 @@ function replaceMasks(current: unknown, previous: unknown): unknown {
 
 /** The server defaults of a type's configuration, as compare options for `diff`. */
 export function configurationDefaults(kind: ConnectionKind, type: string): Record<string, unknown> {
-  const schema = schemaOf(type);
+  const schema = loadConnectionSchema(type);
   if (schema === undefined) return {};
   const byPath = defaultsByPath(schema, kind.casing);
   return Object.fromEntries(Object.entries(byPath).map(([p, v]) => [`configuration.${p}`, v]));

@@ -4,9 +4,9 @@
  * Path patterns use `[]` for "any array element": `filters[].value`.
  */
 
-export const toSnake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-export const toCamel = (key: string): string =>
-  key.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+import { toCamel } from "../wire";
+
+export { toCamel, toSnake } from "../wire";
 
 /** Converts every key with `convert`, except inside the opaque paths. */
 export function mapKeysDeep(

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { ModelField, ModelRequest, ModelResponse } from "../api";
-import { mapKeysDeep, toSnake } from "./keys";
+import { MODEL_FIELDS } from "../resources/model";
+import { toSnake } from "../wire";
+import { mapKeysDeep } from "./keys";
 import type { ObjectSpec } from "./object-provider";
 import { compact } from "./plain";
 
@@ -72,19 +74,6 @@ const ModelInputsValidator = z
 
 /** Subtrees holding the API's own keys or user data: copied without renaming. */
 const OPAQUE = ["configuration", "additionalFields[].example"];
-
-const REMOTE_KEYS = [
-  "name",
-  "connectionId",
-  "configuration",
-  "additionalFields",
-  "identifier",
-  "trackingColumns",
-  "labels",
-  "policies",
-  "relations",
-  "organizationId",
-] as const;
 
 function fieldOutput(field: ModelField): ModelFieldOutput {
   return compact({
@@ -170,8 +159,9 @@ export const MODEL_SPEC: ObjectSpec<ModelInputs, ModelOutputs, ModelRequest, Mod
     const { fields, fieldNames, sourceType, version, selectedFields, ...rest } = outputs as ModelOutputs;
     return compact({ ...rest, fields: selectedFields }) as ModelInputs;
   },
-  remoteKeys: REMOTE_KEYS,
-  replaceKeys: ["connectionId", "organizationId"],
+  fields: MODEL_FIELDS,
+  // `fields` are names in the inputs and field objects in the outputs: compared by extraChanges.
+  comparedSeparately: ["fields"],
   compare: { unordered: ["policies", "labels", "trackingColumns"], computedWhenAbsent: ["organizationId"] },
   extraChanges(olds, news) {
     if (news.fields === undefined) return [];

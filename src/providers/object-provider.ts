@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { PolytomicClient, RequestOptions } from "../client";
+import type { AnyKindFields } from "../resources/fields";
 import { type CheckFailure, validateInputs } from "./check";
 import { type CompareOptions, changedKeys } from "./compare";
 import { explainApiError, isNotFound } from "./errors";
@@ -39,10 +40,10 @@ export interface ObjectSpec<
   readOutputs(previous: Partial<O> | undefined, response: Res): O;
   /** The inputs that match read outputs (for `ReadResult.inputs`). */
   inputsOf(outputs: O): I;
-  /** Keys sent to Polytomic; `diff` compares them. */
-  readonly remoteKeys: readonly string[];
-  /** Keys that cannot change in place. */
-  readonly replaceKeys: readonly string[];
+  /** The kind's field lists (declared beside its Args): `diff` compares the remote ones, replaces on `replace`. */
+  readonly fields: AnyKindFields;
+  /** Remote keys that a plain comparison cannot judge: compared by {@link extraChanges} alone. */
+  readonly comparedSeparately?: readonly string[];
   readonly compare: CompareOptions;
   /** Brings inputs to the form outputs record (e.g. schedule times as strings) before comparing. */
   readonly normalize?: (inputs: I) => I;
@@ -79,13 +80,15 @@ export class ObjectProvider<
 
   async diff(_id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult> {
     const desired = this.spec.normalize?.(news) ?? news;
+    const { remote, replace } = this.spec.fields;
+    const compared = remote.filter((k) => !this.spec.comparedSeparately?.includes(k));
     const changed = [
-      ...changedKeys(olds as never, desired as never, this.spec.remoteKeys, this.spec.compare),
+      ...changedKeys(olds as never, desired as never, compared, this.spec.compare),
       ...(this.spec.extraChanges?.(olds, news) ?? []),
     ];
     return {
       changes: changed.length > 0,
-      replaces: changed.filter((k) => this.spec.replaceKeys.includes(k)),
+      replaces: changed.filter((k) => replace.includes(k)),
       deleteBeforeReplace: false,
     };
   }

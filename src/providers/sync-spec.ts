@@ -2,14 +2,15 @@ import { z } from "zod";
 import {
   FILTER_FUNCTIONS,
   IDENTITY_FUNCTIONS,
-  MODES_NEEDING_IDENTITY,
   SCHEDULE_FREQUENCIES,
   SYNC_MODES,
   type SyncRequest,
   type SyncResponse,
 } from "../api";
+import { SYNC_FIELDS } from "../resources/sync";
+import { MASK, needsIdentity, toCamel, toSnake } from "../wire";
 import type { CheckFailure } from "./check";
-import { mapKeysDeep, toCamel, toSnake } from "./keys";
+import { mapKeysDeep } from "./keys";
 import type { ObjectSpec } from "./object-provider";
 import { compact } from "./plain";
 import { UNKNOWN } from "./unknown";
@@ -126,27 +127,7 @@ const OPAQUE = [
   "overrides[].override",
 ];
 
-const REMOTE_KEYS = [
-  "name",
-  "active",
-  "mode",
-  "fields",
-  "target",
-  "schedule",
-  "identity",
-  "filters",
-  "filterLogic",
-  "overrides",
-  "overrideFields",
-  "syncAllRecords",
-  "skipInitialBackfill",
-  "onlyEnrichUpdates",
-  "encryptionPassphrase",
-  "policies",
-  "organizationId",
-] as const;
-
-const MASK = "********";
+const REMOTE_KEYS = SYNC_FIELDS.remote;
 const known = (v: unknown) => v !== undefined && v !== UNKNOWN;
 
 function crossChecks(news: Record<string, unknown>): CheckFailure[] {
@@ -155,14 +136,11 @@ function crossChecks(news: Record<string, unknown>): CheckFailure[] {
     failures.push({ property, reason: `${property} ${reason}` });
   const mode = news.mode;
   const targetObject = (news.target as { object?: unknown } | undefined)?.object;
-  // Polytomic documents webhook deliveries (target object "http") as `updateOrCreate` without an identity.
-  const webhookDelivery = mode === "updateOrCreate" && (targetObject === "http" || targetObject === UNKNOWN);
+  // A target object not known yet may be a webhook's "http", which needs no identity: judged when known.
   if (
-    typeof mode === "string" &&
     mode !== UNKNOWN &&
-    MODES_NEEDING_IDENTITY.includes(mode) &&
     news.identity === undefined &&
-    !webhookDelivery
+    needsIdentity(mode, targetObject === UNKNOWN ? "http" : targetObject)
   ) {
     fail("identity", `is required when mode is "${mode}" (it says how records are matched in the target)`);
   }
@@ -265,8 +243,7 @@ export const SYNC_SPEC: ObjectSpec<SyncInputs, SyncOutputs, SyncRequest, SyncRes
     inputs.schedule !== null && typeof inputs.schedule === "object"
       ? { ...inputs, schedule: normalizeSchedule(inputs.schedule) }
       : inputs,
-  remoteKeys: REMOTE_KEYS,
-  replaceKeys: ["organizationId"],
+  fields: SYNC_FIELDS,
   compare: {
     unordered: ["policies"],
     computedWhenAbsent: ["organizationId"],

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KeyCasing } from "../connection-types/configuration-shape";
 import { secretPathsForType } from "../connection-types/json-schema";
 import { loadConnectionSchema } from "../connection-types/registry";
+import { camelPath } from "../wire";
+import { defineFields, resourceProps } from "./fields";
 import { secretAtPaths } from "./secrets";
 
 /** The arguments every connection class shares, besides its configuration. */
@@ -38,25 +40,24 @@ export interface ConnectionCommonArgs {
   importId?: pulumi.Input<string>;
 }
 
+/** The arguments a connection class takes: the shared ones, its configuration, and (generic class) its type. */
+export type ConnectionClassArgs = ConnectionCommonArgs & {
+  configuration?: unknown;
+  type?: pulumi.Input<string>;
+};
+
 /**
- * Every output a connection class declares. Each gets a placeholder in the props, so the property exists as an
- * Output even when its argument is left out, and on `get()` references.
+ * The field lists of every connection class. `validate` is sent with each create and update, but Polytomic does
+ * not hold it, so it is compared as a local setting. The configuration's secret paths depend on the type: see
+ * {@link sensitivePaths}.
  */
-export const CONNECTION_OUTPUT_NAMES = [
-  "name",
-  "type",
-  "configuration",
-  "organizationId",
-  "policies",
-  "healthcheckInterval",
-  "forceDestroy",
-  "waitForSchema",
-  "schemaTimeoutSeconds",
-  "status",
-  "statusError",
-  "authUrl",
-  "computedConfiguration",
-] as const;
+export const CONNECTION_FIELDS = defineFields<Required<ConnectionClassArgs>>()({
+  remote: ["name", "type", "configuration", "organizationId", "policies", "healthcheckInterval"],
+  local: ["forceDestroy", "waitForSchema", "schemaTimeoutSeconds", "importId", "validate"],
+  reported: ["status", "statusError", "authUrl", "computedConfiguration"],
+  replace: ["type", "organizationId"],
+  secret: [],
+});
 
 /**
  * The props passed to `dynamic.Resource`: the arguments, secret values wrapped as secrets, and a placeholder for
@@ -64,12 +65,12 @@ export const CONNECTION_OUTPUT_NAMES = [
  * the whole configuration is secret.
  */
 export function connectionProps(
-  args: (ConnectionCommonArgs & { configuration?: unknown; type?: pulumi.Input<string> }) | undefined,
+  args: ConnectionClassArgs | undefined,
   type: pulumi.Input<string> | undefined,
   casing: KeyCasing,
 ): Record<string, unknown> {
-  const placeholders = Object.fromEntries(CONNECTION_OUTPUT_NAMES.map((n) => [n, undefined]));
-  if (args === undefined) return placeholders;
+  const props = resourceProps(CONNECTION_FIELDS, args);
+  if (args === undefined) return props;
   const paths = sensitivePaths(type, casing);
   const configuration =
     paths === undefined
@@ -77,7 +78,7 @@ export function connectionProps(
         ? undefined
         : pulumi.secret(args.configuration)
       : secretAtPaths(args.configuration, paths);
-  return { ...placeholders, ...args, configuration };
+  return { ...props, configuration };
 }
 
 /** The sensitive paths of a known type in the given casing, or undefined when the type is not known now. */
@@ -89,21 +90,7 @@ export function sensitivePaths(
   const schema = loadConnectionSchema(type);
   if (schema === undefined) return undefined;
   const paths = secretPathsForType(type, schema);
-  return casing === "camel"
-    ? paths.map((p) => p.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase()))
-    : paths;
-}
-
-/**
- * Resource options with the secret outputs added: `configuration` holds secrets (or, for a type not known here,
- * may hold them), and Pulumi only re-marks outputs whose input of the same name was secret.
- */
-export function withSecretOutputs(
-  opts: pulumi.CustomResourceOptions | undefined,
-  outputs: readonly string[],
-): pulumi.CustomResourceOptions {
-  const existing = opts?.additionalSecretOutputs ?? [];
-  return { ...opts, additionalSecretOutputs: [...new Set([...existing, ...outputs])] };
+  return casing === "camel" ? paths.map(camelPath) : paths;
 }
 
 /** `configuration` is a secret output unless the type is known to have no sensitive field. */

@@ -1,11 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyCasing } from "../connection-types/configuration-shape";
-import {
-  type ConnectionCommonArgs,
-  connectionProps,
-  connectionSecretOutputs,
-  withSecretOutputs,
-} from "./connection-base";
+import { type ConnectionClassArgs, connectionProps, connectionSecretOutputs } from "./connection-base";
+import { withSecretOutputs } from "./fields";
 import { forwarderFor, TYPE_MODULE } from "./forwarders";
 
 /**
@@ -43,7 +39,7 @@ export abstract class ConnectionResource<Configuration> extends pulumi.dynamic.R
     type: pulumi.Input<string> | undefined,
     casing: KeyCasing,
     name: string,
-    args: (ConnectionCommonArgs & { configuration?: unknown; type?: pulumi.Input<string> }) | undefined,
+    args: ConnectionClassArgs | undefined,
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(

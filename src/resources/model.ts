@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelFieldOutput } from "../providers/model-spec";
+import { defineFields, resourceProps } from "./fields";
 import { forwarderFor, TYPE_MODULE } from "./forwarders";
 
 /** A field the model adds to what its source has (`additional_fields`). */
@@ -52,20 +53,26 @@ export interface ModelArgs {
 
 export type { ModelFieldOutput };
 
-/** Every output {@link Model} declares. */
-const MODEL_OUTPUT_NAMES = [
-  "name",
-  "connectionId",
-  "configuration",
-  "fields",
-  "fieldNames",
-  "selectedFields",
-  "sourceType",
-  "version",
-  "identifier",
-  "trackingColumns",
-  "organizationId",
-] as const;
+/** {@link Model}'s field lists: its outputs, secrets and the provider's diff keys derive from them. */
+export const MODEL_FIELDS = defineFields<ModelArgs>()({
+  remote: [
+    "name",
+    "connectionId",
+    "configuration",
+    "fields",
+    "additionalFields",
+    "identifier",
+    "trackingColumns",
+    "labels",
+    "policies",
+    "relations",
+    "organizationId",
+  ],
+  local: ["importId"],
+  reported: ["fieldNames", "selectedFields", "sourceType", "version"],
+  replace: ["connectionId", "organizationId"],
+  secret: [],
+});
 
 /**
  * A Polytomic model: a view over a source connection (a CSV file, a table, a query) with fields.
@@ -90,9 +97,7 @@ export class Model extends pulumi.dynamic.Resource {
   declare readonly organizationId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ModelArgs, opts?: pulumi.CustomResourceOptions) {
-    // A placeholder per declared output, so each exists as an Output even when its argument is left out.
-    const outputs = Object.fromEntries(MODEL_OUTPUT_NAMES.map((n) => [n, undefined]));
-    super(forwarderFor("Model"), name, { ...outputs, ...args }, opts, TYPE_MODULE, "Model");
+    super(forwarderFor("Model"), name, resourceProps(MODEL_FIELDS, args), opts, TYPE_MODULE, "Model");
   }
 
   /** A read-only reference to an existing model, by its Polytomic ID. */

@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  FILTER_FUNCTIONS,
+  IDENTITY_FUNCTIONS,
+  SCHEDULE_FREQUENCIES,
+  SYNC_MODES,
+} from "../api/sync-enums";
 import type { SyncOutputs } from "../providers/sync-spec";
+import { defineFields, resourceProps, secretOutputsOf, withSecretOutputs } from "./fields";
 import { forwarderFor, TYPE_MODULE } from "./forwarders";
 
 /** A model field: `{ modelId, field }`. */
@@ -43,18 +50,7 @@ export interface SyncTarget {
 /** When the sync runs. `hour`/`minute` are UTC; numbers are sent as two-digit strings. */
 export interface SyncSchedule {
   /** `manual`, `continuous`, `hourly`, `daily`, `weekly`, `custom`, `builder`, `runafter`, `multi` or `dbtcloud`. */
-  frequency: pulumi.Input<
-    | "manual"
-    | "continuous"
-    | "hourly"
-    | "daily"
-    | "weekly"
-    | "custom"
-    | "builder"
-    | "runafter"
-    | "multi"
-    | "dbtcloud"
-  >;
+  frequency: pulumi.Input<(typeof SCHEDULE_FREQUENCIES)[number]>;
   hour?: pulumi.Input<string | number>;
   minute?: pulumi.Input<string | number>;
   dayOfWeek?: pulumi.Input<string | number>;
@@ -77,7 +73,7 @@ export interface SyncIdentity {
   source: pulumi.Input<SyncFieldRef>;
   /** The target field to match on. */
   target: pulumi.Input<string>;
-  function: pulumi.Input<"Equality" | "ISubstring" | "OneOf" | "DomainMatch" | "HostnameMatch">;
+  function: pulumi.Input<(typeof IDENTITY_FUNCTIONS)[number]>;
   newField?: pulumi.Input<boolean>;
   remoteFieldTypeId?: pulumi.Input<string>;
 }
@@ -85,7 +81,7 @@ export interface SyncIdentity {
 /** A filter on the records to sync. Give `field` or `fieldId`. */
 export interface SyncFilter {
   /** e.g. `Equality`, `IsNotNull`, `StringContains`, `GreaterThan`, `InTheLast`. */
-  function: pulumi.Input<string>;
+  function: pulumi.Input<(typeof FILTER_FUNCTIONS)[number]>;
   field?: pulumi.Input<SyncFieldRef>;
   fieldId?: pulumi.Input<string>;
   fieldType?: pulumi.Input<"Model" | "Target">;
@@ -97,7 +93,7 @@ export interface SyncFilter {
 export interface SyncOverride {
   field?: pulumi.Input<SyncFieldRef>;
   fieldId?: pulumi.Input<string>;
-  function?: pulumi.Input<string>;
+  function?: pulumi.Input<(typeof FILTER_FUNCTIONS)[number]>;
   value?: pulumi.Input<unknown>;
   override?: pulumi.Input<unknown>;
 }
@@ -109,7 +105,7 @@ export interface SyncArgs {
   /** Whether the sync is enabled and scheduled. */
   active?: pulumi.Input<boolean>;
   /** `create`, `update`, `updateOrCreate`, `replace`, `append`, `remove` or `snapshot`. */
-  mode: pulumi.Input<"create" | "update" | "updateOrCreate" | "replace" | "append" | "remove" | "snapshot">;
+  mode: pulumi.Input<(typeof SYNC_MODES)[number]>;
   /** The field mappings; at least one. */
   fields: pulumi.Input<pulumi.Input<SyncFieldMapping>[]>;
   target: pulumi.Input<SyncTarget>;
@@ -133,19 +129,32 @@ export interface SyncArgs {
   importId?: pulumi.Input<string>;
 }
 
-/** Every output {@link Sync} declares: each gets a placeholder, so it exists even when its argument is left out. */
-const SYNC_OUTPUT_NAMES = [
-  "name",
-  "active",
-  "mode",
-  "fields",
-  "target",
-  "schedule",
-  "identity",
-  "filters",
-  "encryptionPassphrase",
-  "modelIds",
-] as const;
+/** {@link Sync}'s field lists: its outputs, secrets and the provider's diff keys derive from them. */
+export const SYNC_FIELDS = defineFields<SyncArgs>()({
+  remote: [
+    "name",
+    "active",
+    "mode",
+    "fields",
+    "target",
+    "schedule",
+    "identity",
+    "filters",
+    "filterLogic",
+    "overrides",
+    "overrideFields",
+    "syncAllRecords",
+    "skipInitialBackfill",
+    "onlyEnrichUpdates",
+    "encryptionPassphrase",
+    "policies",
+    "organizationId",
+  ],
+  local: ["importId"],
+  reported: ["modelIds"],
+  replace: ["organizationId"],
+  secret: ["encryptionPassphrase"],
+});
 
 /**
  * A Polytomic model sync: maps model fields into a target connection's object, on a schedule.
@@ -169,20 +178,11 @@ export class Sync extends pulumi.dynamic.Resource {
   declare readonly modelIds: pulumi.Output<string[] | undefined>;
 
   constructor(name: string, args: SyncArgs, opts?: pulumi.CustomResourceOptions) {
-    const props =
-      args === undefined
-        ? {}
-        : {
-            ...args,
-            encryptionPassphrase:
-              args.encryptionPassphrase === undefined ? undefined : pulumi.secret(args.encryptionPassphrase),
-          };
-    const secretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "encryptionPassphrase"])];
     super(
       forwarderFor("Sync"),
       name,
-      { ...Object.fromEntries(SYNC_OUTPUT_NAMES.map((n) => [n, undefined])), ...props },
-      { ...opts, additionalSecretOutputs: secretOutputs },
+      resourceProps(SYNC_FIELDS, args),
+      withSecretOutputs(opts, secretOutputsOf(SYNC_FIELDS)),
       TYPE_MODULE,
       "Sync",
     );
