@@ -1,45 +1,19 @@
 /**
  * Operations on configuration values at path patterns like `service_account`, `oauth.client_secret` or
- * `query[].value` (`[]` = every element of an array).
+ * `query[].value` (`[]` = every element of an array). The path walker is the package's (src/wire.ts), so the
+ * emulator masks and keeps exactly the paths the providers send and compare.
  */
 
-import { isPlainObject } from "./http";
+import { forEachParent, isPlainObject, MASK, pathSegments } from "../wire";
 
-export const MASK = "********";
-
-function segments(pattern: string): string[] {
-  return pattern
-    .replace(/\[\]/g, ".[]")
-    .split(".")
-    .filter((s) => s !== "");
-}
-
-/** Calls `fn(parent, key)` for every object holding the pattern's last key (whether the key is present or not). */
-function forEachParent(
-  node: unknown,
-  segs: string[],
-  fn: (parent: Record<string, unknown>, key: string, path: number[]) => void,
-  indexes: number[] = [],
-): void {
-  const [head, ...rest] = segs;
-  if (head === undefined) return;
-  if (head === "[]") {
-    if (!Array.isArray(node)) return;
-    node.forEach((item, i) => {
-      forEachParent(item, rest, fn, [...indexes, i]);
-    });
-    return;
-  }
-  if (!isPlainObject(node)) return;
-  if (rest.length === 0) {
-    fn(node, head, indexes);
-    return;
-  }
-  forEachParent(node[head], rest, fn, indexes);
-}
+export { MASK };
 
 /** Follows the same pattern in another value, using the array indexes recorded while walking the first. */
-function parentAt(node: unknown, segs: string[], indexes: number[]): Record<string, unknown> | undefined {
+function parentAt(
+  node: unknown,
+  segs: readonly string[],
+  indexes: readonly number[],
+): Record<string, unknown> | undefined {
   let current = node;
   let k = 0;
   for (const seg of segs.slice(0, -1)) {
@@ -54,6 +28,7 @@ function parentAt(node: unknown, segs: string[], indexes: number[]): Record<stri
   return isPlainObject(current) ? current : undefined;
 }
 
+/** A deep copy of a JSON value (stored values never share objects with requests or responses). */
 export function deepCopy<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
@@ -62,7 +37,7 @@ export function deepCopy<T>(value: T): T {
 export function maskPaths(config: Record<string, unknown>, patterns: string[]): Record<string, unknown> {
   const copy = deepCopy(config);
   for (const pattern of patterns) {
-    forEachParent(copy, segments(pattern), (parent, key) => {
+    forEachParent(copy, pattern, (parent, key) => {
       const value = parent[key];
       if (value !== undefined && value !== null && value !== "") parent[key] = MASK;
     });
@@ -73,7 +48,7 @@ export function maskPaths(config: Record<string, unknown>, patterns: string[]): 
 /** Deletes the values at the patterns, in place. */
 export function deletePaths(config: Record<string, unknown>, patterns: string[]): void {
   for (const pattern of patterns) {
-    forEachParent(config, segments(pattern), (parent, key) => {
+    forEachParent(config, pattern, (parent, key) => {
       delete parent[key];
     });
   }
@@ -90,7 +65,7 @@ export function keepStoredSecrets(
   patterns: string[],
 ): void {
   for (const pattern of patterns) {
-    const segs = segments(pattern);
+    const segs = pathSegments(pattern);
     forEachParent(next, segs, (parent, key, indexes) => {
       const value = parent[key];
       if (value !== undefined && value !== MASK) return;

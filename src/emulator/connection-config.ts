@@ -6,9 +6,11 @@ import {
   secretPathsForType,
   validateConfiguration,
 } from "../connection-types/json-schema";
+import { isPlainObject } from "../wire";
 import { deepCopy, deletePaths, dropNulls, keepStoredSecrets, maskPaths } from "./config-paths";
-import { ApiError, isPlainObject, validationError } from "./http";
+import { ApiError, validationError } from "./http";
 
+/** What {@link prepareConfiguration} needs to know about a create or an update. */
 export interface PrepareInput {
   type: string;
   schema: JsonSchema;
@@ -123,6 +125,7 @@ export function maskedConfiguration(
   return maskPaths(config, secretPathsForType(type, schema));
 }
 
+/** A connection's type is fixed at creation: 422 for a different one (leaving it out is fine). */
 export function assertTypeUnchanged(storedType: string, requested: unknown): void {
   if (requested !== undefined && requested !== null && requested !== storedType) {
     throw new ApiError(

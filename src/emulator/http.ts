@@ -1,4 +1,5 @@
 import type { ValidationProblem } from "../connection-types/json-schema";
+import { isPlainObject } from "../wire";
 import type { EmulatorState } from "./state";
 
 /** An error answered as Polytomic's `ApiError` body `{key, message, status, metadata?}`. */
@@ -20,10 +21,19 @@ export class ApiError extends Error {
   }
 }
 
+/** 404 naming what was looked for, e.g. `connection 3f0c… not found`. */
 export function notFound(what: string, id: string): ApiError {
   return new ApiError(404, "not_found", `${what} ${id} not found`);
 }
 
+/** The stored object with that id, or {@link notFound}. */
+export function findOr404<T>(items: ReadonlyMap<string, T>, what: string, id: string): T {
+  const item = items.get(id);
+  if (item === undefined) throw notFound(what, id);
+  return item;
+}
+
+/** 400 with Polytomic's generic key `bad_request`. */
 export function badRequest(message: string, metadata?: Record<string, unknown>): ApiError {
   return new ApiError(400, "bad_request", message, metadata);
 }
@@ -50,8 +60,14 @@ export interface HandlerResult {
   headers?: Record<string, string>;
 }
 
+/** 200 with Polytomic's envelope `{data, ...extra}`. */
 export function ok(data: unknown, extra: Record<string, unknown> = {}): HandlerResult {
   return { status: 200, body: { data, ...extra } };
+}
+
+/** A successful DELETE's answer: 200 with `{}` (Polytomic documents no body; `{}` keeps it JSON). */
+export function deleted(): HandlerResult {
+  return { status: 200, body: {} };
 }
 
 /** Settings the route handlers need. */
@@ -60,6 +76,7 @@ export interface RouteSettings {
   bucketsDir: string;
 }
 
+/** What a handler gets: the request, the path parameters, the state and the clock. */
 export interface RequestContext {
   method: string;
   path: string;
@@ -71,11 +88,13 @@ export interface RequestContext {
   now(): number;
 }
 
-export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** A path parameter (`:id` in the route's pattern); the router sets every one its pattern names. */
+export function pathParam(ctx: RequestContext, name = "id"): string {
+  return ctx.params[name] ?? "";
 }
+
+/** A route's handler: throws {@link ApiError} to answer an error. */
+export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;
 
 /** The request body as an object, or 400. */
 export function bodyObject(ctx: RequestContext): Record<string, unknown> {
@@ -105,15 +124,17 @@ export function requireFields(
   }
   if (problems.length > 0) {
     const text = problems.map((p) => `${p.path} ${p.message}`).join("; ");
-    throw new ApiError(400, "bad_request", text, { errors: problems });
+    throw badRequest(text, { errors: problems });
   }
 }
 
+/** A query flag: `true` or `1` is on, anything else (or absent) off. */
 export function boolQuery(query: URLSearchParams, name: string): boolean {
   const v = query.get(name);
   return v === "true" || v === "1";
 }
 
+/** Epoch milliseconds as the API's timestamps (ISO 8601, UTC). */
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

@@ -1,12 +1,12 @@
+import { IDEMPOTENCY_KEY_PATTERN } from "../wire";
 import type { IdempotencyRecord } from "./state";
 
-/** Polytomic's rule: 8-255 characters, alphanumerics, dashes and underscores. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,255}$/;
-
+/** Whether a key follows Polytomic's rule (the pattern the client's generated keys follow too). */
 export function isValidIdempotencyKey(key: string): boolean {
   return IDEMPOTENCY_KEY_PATTERN.test(key);
 }
 
+/** What {@link IdempotencyStore.begin} found: a new key (now in flight), a recorded outcome, or a key in flight. */
 export type IdempotencyBegin =
   | { kind: "new" }
   | { kind: "replay"; record: IdempotencyRecord }

@@ -19,6 +19,3 @@ export const IDENTITY = {
 
 /** `created_by` / `updated_by`. */
 export const ACTOR = { id: USER_ID, name: USER_EMAIL, type: "user" } as const;
-
-/** The version answered when a request sends no `X-Polytomic-Version`. */
-export const DEFAULT_API_VERSION = "2025-09-18";

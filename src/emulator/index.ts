@@ -1,33 +1,5 @@
-/**
- * A local Polytomic emulator: a real HTTP server (127.0.0.1) speaking the REST contract of
- * /work/shared/reference/polytomic-api.md for connections, schema caches, models and model syncs.
- *
- * Choices where the reference is silent or contradicts itself:
- * - `cache_status` is `"refreshing"` then `"fresh"`; `last_refresh_finished` is `null` while refreshing and
- *   `>= last_refresh_started` once fresh. Computed lazily from timestamps (`schemaReadyDelayMs`).
- * - Creating or updating a model while its connection's cache refreshes: **400**, key
- *   `cache_refresh_in_progress`, message containing "cache refresh in progress" (what the Terraform provider
- *   retries on). A missing or non-source connection in a model body is also 400 (POST /api/models declares
- *   no 404).
- * - GCS `bucket` accepts `my-bucket` and `gcs://my-bucket/path` (also `gs://`); the scheme and path are
- *   stripped and `<bucketsDir>/<bucket>` is read, falling back to `<bucketsDir>/sample`. Only CSV is read.
- * - PUT of a connection is a full replacement, except secrets (schema `sensitive` plus webhook
- *   `basic.password`, `oauth.client_secret`, `header.value`, `query[].value`): one sent as `"********"` or
- *   left out (while its parent object is present) keeps the stored value; `null` or `""` clears it. The same
- *   rule applies to a sync's `encryption_passphrase`. Read-only values sent by clients are dropped; `null`
- *   configuration values mean "not set". Scalar schema defaults are filled in for omitted keys (array
- *   defaults are not: the shipped ones are unusable, e.g. `["[csv]"]`). Required keys with a default
- *   (webhook `auth_method`) are still required.
- * - `?async=true` on model POST/PUT does the work at once and adds
- *   `job: {job_id, type: "createmodel"|"updatemodel", status: "done", result: null, error: null}`;
- *   `GET /api/jobs/{type}/{id}` answers `{data: job}`.
- * - `Idempotency-Key` is honoured on POST only (the documented methods); replays carry
- *   `Idempotent-Replayed: true`. Injected `status` faults, 401s, 404s, 429s and malformed keys are answered
- *   before the key is recorded, so they are not replayed; handler outcomes (errors included) are.
- * - Successful DELETEs answer 200 `{}`. Sync lists answer `ListSyncItem`s with
- *   `pagination.next_page_token` (an offset); model and connection lists are unpaginated.
- * - Executions complete at once (no webhook delivery); counts are the source CSV's row count.
- */
+/** A local Polytomic emulator (a real HTTP server on 127.0.0.1). What it serves, its options, and the choices it
+ * makes where Polytomic's documentation is silent: README.md, section "The emulator". */
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as path from "node:path";
@@ -46,7 +18,9 @@ export type { EmulatorOptions, FaultKind, FaultRule, RecordedRequest, RunningEmu
 
 /** `<package>/data/buckets`: resolves the same from `src/emulator` (vitest) and `dist/emulator` (built). */
 export const DEFAULT_BUCKETS_DIR = path.join(__dirname, "../../data/buckets");
+/** The bearer key accepted when no `apiKeys` are given. */
 export const DEFAULT_API_KEY = "test-api-key";
+/** How long a new or refreshed schema cache takes to become ready when `schemaReadyDelayMs` is not given. */
 export const DEFAULT_SCHEMA_READY_DELAY_MS = 1500;
 
 /** Starts a Polytomic emulator on 127.0.0.1. */

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Problem } from "./body-checks";
 import { type InferredType, inferType, readCsvFile, typedExample } from "./csv";
-import { ApiError, validationError } from "./http";
+import { badRequest, validationError } from "./http";
 import type { StoredConnection } from "./state";
 
 /** A column a model source offers. */
@@ -12,6 +13,7 @@ export interface SourceColumn {
   example: unknown;
 }
 
+/** What a model's source offers: its columns and how many rows it holds. */
 export interface SourceRead {
   columns: SourceColumn[];
   rowCount: number;
@@ -69,7 +71,7 @@ export function readGcsSource(
   configuration: Record<string, unknown>,
   bucketsDir: string,
 ): SourceRead {
-  const problems: { path: string; message: string }[] = [];
+  const problems: Problem[] = [];
   const modelFrom = configuration.model_from;
   if (modelFrom === undefined || modelFrom === null) {
     problems.push({ path: "model_from", message: "is required" });
@@ -90,7 +92,7 @@ export function readGcsSource(
   let file = path.resolve(root, subfolder, (key as string).replace(/^\/+/, ""));
   const bucket = bucketName(connection.configuration.bucket);
   const missing = () =>
-    new ApiError(400, "bad_request", `key "${key as string}" not found in bucket "${bucket}"`, {
+    badRequest(`key "${key as string}" not found in bucket "${bucket}"`, {
       errors: [{ path: "configuration.key", message: "not found in bucket" }],
     });
   if (!within(root, file) || !fs.existsSync(file)) throw missing();

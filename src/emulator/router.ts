@@ -1,5 +1,11 @@
 import type { Handler } from "./http";
 
+/** One row of a route family's table: method, pattern (`:name` matches one path segment) and handler. */
+export type RouteRow = readonly [method: string, pattern: string, handler: Handler];
+
+/** A route family's routes (see routes/index.ts for the convention). */
+export type RouteTable = readonly RouteRow[];
+
 interface Route {
   method: string;
   pattern: string;
@@ -8,8 +14,17 @@ interface Route {
   handler: Handler;
 }
 
+/** A route that matched method and path, with its path parameters. */
+export interface FoundRoute {
+  kind: "found";
+  handler: Handler;
+  params: Record<string, string>;
+  pattern: string;
+}
+
+/** What {@link Router.match} found: a route, a path whose other methods match (405), or nothing (404). */
 export type RouteMatch =
-  | { kind: "found"; handler: Handler; params: Record<string, string>; pattern: string }
+  | FoundRoute
   | { kind: "method-not-allowed"; allowed: string[] }
   | { kind: "not-found" };
 
@@ -17,6 +32,7 @@ export type RouteMatch =
 export class Router {
   private readonly routes: Route[] = [];
 
+  /** Adds one route. Earlier routes win where patterns overlap (`/api/syncs/schedules` before `/api/syncs/:id`). */
   add(method: string, pattern: string, handler: Handler): this {
     const names: string[] = [];
     const source = pattern
@@ -33,6 +49,13 @@ export class Router {
     return this;
   }
 
+  /** Adds every row of a route family's table, in order. */
+  addTable(table: RouteTable): this {
+    for (const [method, pattern, handler] of table) this.add(method, pattern, handler);
+    return this;
+  }
+
+  /** The first route matching method and path. */
   match(method: string, path: string): RouteMatch {
     const allowed: string[] = [];
     for (const route of this.routes) {

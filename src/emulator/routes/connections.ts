@@ -10,17 +10,21 @@ import { assertTypeUnchanged, maskedConfiguration, prepareConfiguration } from "
 import { connectionDependents, deleteSync, modelsOfConnection, syncsOfConnection } from "../dependents";
 import {
   ApiError,
+  badRequest,
   bodyObject,
   boolQuery,
+  deleted,
+  findOr404,
   type HandlerResult,
   iso,
   notFound,
   ok,
+  pathParam,
   type RequestContext,
   requireFields,
 } from "../http";
 import { ACTOR, ORGANIZATION_ID } from "../identity";
-import type { Router } from "../router";
+import type { RouteTable } from "../router";
 import { startRefresh } from "../schema-cache";
 import type { StoredConnection } from "../state";
 
@@ -35,6 +39,7 @@ function typeRef(type: string) {
   };
 }
 
+/** A connection as Polytomic answers it: secrets masked, the type as a reference, the caller as author. */
 export function connectionResponse(c: StoredConnection) {
   return {
     id: c.id,
@@ -60,10 +65,9 @@ export function connectionResponse(c: StoredConnection) {
   };
 }
 
+/** The connection with that id, or 404. */
 export function getConnection(ctx: RequestContext, id: string): StoredConnection {
-  const c = ctx.state.connections.get(id);
-  if (c === undefined) throw notFound("connection", id);
-  return c;
+  return findOr404(ctx.state.connections, "connection", id);
 }
 
 function schemaFor(type: string): JsonSchema {
@@ -79,14 +83,14 @@ function schemaFor(type: string): JsonSchema {
 function stringList(value: unknown, name: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw new ApiError(400, "bad_request", `${name} must be an array of strings`);
+    throw badRequest(`${name} must be an array of strings`);
   }
   return value as string[];
 }
 
 function optionalString(value: unknown, name: string): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== "string") throw new ApiError(400, "bad_request", `${name} must be a string`);
+  if (typeof value !== "string") throw badRequest(`${name} must be a string`);
   return value;
 }
 
@@ -119,7 +123,7 @@ function create(ctx: RequestContext): HandlerResult {
 }
 
 function update(ctx: RequestContext): HandlerResult {
-  const existing = getConnection(ctx, ctx.params.id ?? "");
+  const existing = getConnection(ctx, pathParam(ctx));
   const body = bodyObject(ctx);
   requireFields(body, { name: "string", configuration: "object" });
   assertTypeUnchanged(existing.type, body.type);
@@ -147,7 +151,7 @@ function update(ctx: RequestContext): HandlerResult {
 }
 
 function remove(ctx: RequestContext): HandlerResult {
-  const connection = getConnection(ctx, ctx.params.id ?? "");
+  const connection = getConnection(ctx, pathParam(ctx));
   const usedBy = connectionDependents(ctx.state, connection.id);
   if (usedBy.length > 0) {
     if (!boolQuery(ctx.query, "force")) {
@@ -157,26 +161,26 @@ function remove(ctx: RequestContext): HandlerResult {
     for (const model of modelsOfConnection(ctx.state, connection.id)) ctx.state.models.delete(model.id);
   }
   ctx.state.connections.delete(connection.id);
-  return { status: 200, body: {} };
+  return deleted();
 }
 
-export function registerConnectionRoutes(router: Router): void {
-  router
-    .add("GET", "/api/connection_types", () =>
-      ok(listConnectionTypes().map((t) => ({ ...typeRef(t.id), use_oauth: t.use_oauth }))),
-    )
-    .add("GET", "/api/connection_types/:id", (ctx) => {
-      const schema = loadConnectionSchema(ctx.params.id ?? "");
-      if (schema === undefined) throw notFound("connection type", ctx.params.id ?? "");
-      return { status: 200, body: schema };
-    })
-    .add("GET", "/api/connections", (ctx) =>
-      ok([...ctx.state.connections.values()].map((c) => connectionResponse(c))),
-    )
-    .add("POST", "/api/connections", create)
-    .add("GET", "/api/connections/:id", (ctx) =>
-      ok(connectionResponse(getConnection(ctx, ctx.params.id ?? ""))),
-    )
-    .add("PUT", "/api/connections/:id", update)
-    .add("DELETE", "/api/connections/:id", remove);
+function connectionTypeSchema(ctx: RequestContext): HandlerResult {
+  const schema = loadConnectionSchema(pathParam(ctx));
+  if (schema === undefined) throw notFound("connection type", pathParam(ctx));
+  return { status: 200, body: schema };
 }
+
+/** Connection types and connections. */
+export const routes: RouteTable = [
+  [
+    "GET",
+    "/api/connection_types",
+    () => ok(listConnectionTypes().map((t) => ({ ...typeRef(t.id), use_oauth: t.use_oauth }))),
+  ],
+  ["GET", "/api/connection_types/:id", connectionTypeSchema],
+  ["GET", "/api/connections", (ctx) => ok([...ctx.state.connections.values()].map(connectionResponse))],
+  ["POST", "/api/connections", create],
+  ["GET", "/api/connections/:id", (ctx) => ok(connectionResponse(getConnection(ctx, pathParam(ctx))))],
+  ["PUT", "/api/connections/:id", update],
+  ["DELETE", "/api/connections/:id", remove],
+];

@@ -1,27 +1,31 @@
 import { randomUUID } from "node:crypto";
 import { isModelSourceType } from "../../connection-types/registry";
+import { isPlainObject } from "../../wire";
+import { forEachObjectItem, isNonEmptyString, isUnset, type Problem, stringArray } from "../body-checks";
 import { deepCopy } from "../config-paths";
 import {
   ApiError,
+  badRequest,
   bodyObject,
   boolQuery,
+  deleted,
+  findOr404,
   type HandlerResult,
   iso,
-  isPlainObject,
   notFound,
   ok,
+  pathParam,
   type RequestContext,
   requireFields,
   validationError,
 } from "../http";
 import { ACTOR, ORGANIZATION_ID } from "../identity";
-import { readModelSource } from "../model-source";
-import type { Router } from "../router";
+import { readModelSource, type SourceRead } from "../model-source";
+import type { RouteTable } from "../router";
 import { isReady } from "../schema-cache";
 import type { StoredConnection, StoredJob, StoredModel, StoredModelField } from "../state";
 
-type Problem = { path: string; message: string };
-
+/** A model as Polytomic answers it: fields, labels and the model itself authored by the caller. */
 export function modelResponse(m: StoredModel) {
   return {
     id: m.id,
@@ -45,22 +49,33 @@ export function modelResponse(m: StoredModel) {
   };
 }
 
+/** The model with that id, or 404. */
 export function getModel(ctx: RequestContext, id: string): StoredModel {
-  const m = ctx.state.models.get(id);
-  if (m === undefined) throw notFound("model", id);
-  return m;
+  return findOr404(ctx.state.models, "model", id);
 }
 
-/** The model's source connection: 400 if missing, not a source, or its schema cache is still refreshing. */
+/** A model's connection is fixed at creation (Polytomic answers 422 to a change). */
+function assertSameConnection(previous: StoredModel | undefined, connectionId: string): void {
+  if (previous !== undefined && previous.connection_id !== connectionId) {
+    throw new ApiError(422, "validation_error", "the connection_id of a model cannot change", {
+      errors: [{ path: "connection_id", message: "cannot change" }],
+    });
+  }
+}
+
+/**
+ * The model's source connection: 400 if missing or not a source (POST /api/models declares no 404), or while its
+ * schema cache is still refreshing.
+ */
 function sourceConnection(ctx: RequestContext, id: string): StoredConnection {
   const connection = ctx.state.connections.get(id);
   if (connection === undefined) {
-    throw new ApiError(400, "bad_request", `connection ${id} not found`, {
+    throw badRequest(`connection ${id} not found`, {
       errors: [{ path: "connection_id", message: "not found" }],
     });
   }
   if (!isModelSourceType(connection.type) || connection.schemaCache === null) {
-    throw new ApiError(400, "bad_request", `connection type ${connection.type} cannot be a model source`, {
+    throw badRequest(`connection type ${connection.type} cannot be a model source`, {
       errors: [{ path: "connection_id", message: "not a model source" }],
     });
   }
@@ -74,50 +89,42 @@ function sourceConnection(ctx: RequestContext, id: string): StoredConnection {
   return connection;
 }
 
-function stringArray(body: Record<string, unknown>, name: string, problems: Problem[]): string[] | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) {
-    problems.push({ path: name, message: "must be an array of strings" });
-    return undefined;
-  }
-  value.forEach((v, i) => {
-    if (typeof v !== "string") problems.push({ path: `${name}[${i}]`, message: "must be a string" });
-  });
-  return value.filter((v): v is string => typeof v === "string");
+/** The body's lists of names; items that are not strings are problems. */
+interface ModelLists {
+  /** The source columns wanted; `undefined` = all of them. */
+  fields: string[] | undefined;
+  trackingColumns: string[];
+  labels: string[];
+  policies: string[];
 }
 
-/** Builds a stored model from a create/update body (`previous` for updates: field ids stay stable by name). */
-function buildModel(ctx: RequestContext, body: Record<string, unknown>, previous?: StoredModel): StoredModel {
-  requireFields(body, { name: "string", connection_id: "string", configuration: "object" });
-  const connectionId = body.connection_id as string;
-  if (previous !== undefined && previous.connection_id !== connectionId) {
-    throw new ApiError(422, "validation_error", "the connection_id of a model cannot change", {
-      errors: [{ path: "connection_id", message: "cannot change" }],
-    });
-  }
-  const connection = sourceConnection(ctx, connectionId);
-  const configuration = deepCopy(body.configuration as Record<string, unknown>);
-  const source = readModelSource(connection, configuration, ctx.settings.bucketsDir);
+function readModelLists(body: Record<string, unknown>, problems: Problem[]): ModelLists {
+  return {
+    fields: stringArray(body, "fields", problems),
+    trackingColumns: stringArray(body, "tracking_columns", problems) ?? [],
+    labels: stringArray(body, "labels", problems) ?? [],
+    policies: stringArray(body, "policies", problems) ?? [],
+  };
+}
 
-  const problems: Problem[] = [];
-  const requested = stringArray(body, "fields", problems);
-  const tracking = stringArray(body, "tracking_columns", problems) ?? [];
-  const labels = stringArray(body, "labels", problems) ?? [];
-  const policies = stringArray(body, "policies", problems) ?? [];
+/** What a model field is made of; `label` defaults to the name. */
+interface FieldSpec {
+  name: string;
+  type: string;
+  remoteType: string;
+  example: unknown;
+  userAdded: boolean;
+  label?: string;
+}
 
-  const now = iso(ctx.now());
-  const idFor = (name: string) => previous?.fields.find((f) => f.name === name)?.id ?? randomUUID();
-  const field = (
-    name: string,
-    type: string,
-    remoteType: string,
-    example: unknown,
-    userAdded: boolean,
-    label = name,
-  ) =>
-    ({
-      id: idFor(name),
+type FieldMaker = (spec: FieldSpec) => StoredModelField;
+
+/** Makes fields stamped `now`; a field the previous version had (same name) keeps its id and `created_at`. */
+function fieldMaker(previous: StoredModel | undefined, now: string): FieldMaker {
+  return ({ name, type, remoteType, example, userAdded, label = name }) => {
+    const before = previous?.fields.find((f) => f.name === name);
+    return {
+      id: before?.id ?? randomUUID(),
       name,
       label,
       type,
@@ -126,101 +133,157 @@ function buildModel(ctx: RequestContext, body: Record<string, unknown>, previous
       example,
       unique: false,
       user_added: userAdded,
-      created_at: previous?.fields.find((f) => f.name === name)?.created_at ?? now,
+      created_at: before?.created_at ?? now,
       updated_at: now,
-    }) satisfies StoredModelField;
+    };
+  };
+}
 
-  let fields: StoredModelField[];
-  if (source !== undefined) {
-    const known = new Map(source.columns.map((c) => [c.name, c]));
-    (requested ?? []).forEach((name, i) => {
-      if (!known.has(name)) problems.push({ path: `fields[${i}]`, message: `unknown field "${name}"` });
-    });
-    const wanted = requested === undefined ? undefined : new Set(requested);
-    fields = source.columns
-      .filter((c) => wanted === undefined || wanted.has(c.name))
-      .map((c) => field(c.name, c.type, c.remote_type, c.example, false));
-  } else {
-    // Sources without files behind them (databases, warehouses): the requested names become string fields.
-    fields = (requested ?? []).map((name) => field(name, "string", "string", null, false));
+/**
+ * The source's columns (those requested, or all), a requested name the source lacks being a problem. Sources
+ * without files behind them (databases, warehouses) offer no columns: the requested names become string fields.
+ */
+function sourceFields(
+  source: SourceRead | undefined,
+  requested: string[] | undefined,
+  makeField: FieldMaker,
+  problems: Problem[],
+): StoredModelField[] {
+  if (source === undefined) {
+    return (requested ?? []).map((name) =>
+      makeField({ name, type: "string", remoteType: "string", example: null, userAdded: false }),
+    );
   }
+  const known = new Set(source.columns.map((c) => c.name));
+  (requested ?? []).forEach((name, i) => {
+    if (!known.has(name)) problems.push({ path: `fields[${i}]`, message: `unknown field "${name}"` });
+  });
+  const wanted = requested === undefined ? undefined : new Set(requested);
+  return source.columns
+    .filter((c) => wanted === undefined || wanted.has(c.name))
+    .map((c) =>
+      makeField({
+        name: c.name,
+        type: c.type,
+        remoteType: c.remote_type,
+        example: c.example,
+        userAdded: false,
+      }),
+    );
+}
 
-  const additional = body.additional_fields;
-  if (additional !== undefined && additional !== null) {
-    if (!Array.isArray(additional)) {
-      problems.push({ path: "additional_fields", message: "must be an array" });
-    } else {
-      additional.forEach((a, i) => {
-        const at = `additional_fields[${i}]`;
-        if (!isPlainObject(a)) {
-          problems.push({ path: at, message: "must be an object" });
-          return;
-        }
-        for (const key of ["name", "label", "type"]) {
-          if (typeof a[key] !== "string" || a[key] === "")
-            problems.push({ path: `${at}.${key}`, message: "is required" });
-        }
-        if (typeof a.name === "string" && fields.some((f) => f.name === a.name)) {
-          problems.push({ path: `${at}.name`, message: `duplicates field "${a.name}"` });
-        }
-        if (problems.some((p) => p.path.startsWith(at))) return;
-        fields.push(
-          field(
-            a.name as string,
-            a.type as string,
-            a.type as string,
-            a.example ?? null,
-            true,
-            a.label as string,
-          ),
-        );
-      });
+/** Appends the body's `additional_fields` (user-added `{name, label, type, example?}`) that are complete and new. */
+function addAdditionalFields(
+  body: Record<string, unknown>,
+  fields: StoredModelField[],
+  makeField: FieldMaker,
+  problems: Problem[],
+): void {
+  forEachObjectItem(body, "additional_fields", problems, (extra, at) => {
+    for (const key of ["name", "label", "type"]) {
+      if (!isNonEmptyString(extra[key])) problems.push({ path: `${at}.${key}`, message: "is required" });
     }
-  }
+    if (typeof extra.name === "string" && fields.some((f) => f.name === extra.name)) {
+      problems.push({ path: `${at}.name`, message: `duplicates field "${extra.name}"` });
+    }
+    if (problems.some((p) => p.path.startsWith(at))) return;
+    const type = extra.type as string;
+    fields.push(
+      makeField({
+        name: extra.name as string,
+        label: extra.label as string,
+        type,
+        remoteType: type,
+        example: extra.example ?? null,
+        userAdded: true,
+      }),
+    );
+  });
+}
 
+/** `identifier`, `tracking_columns` and each relation's `from` must name fields of the model. */
+function checkFieldReferences(
+  body: Record<string, unknown>,
+  fields: StoredModelField[],
+  trackingColumns: string[],
+  problems: Problem[],
+): void {
   const names = new Set(fields.map((f) => f.name));
-  const identifier = body.identifier;
-  if (identifier !== undefined && identifier !== null && identifier !== "") {
+  const notAField = (name: unknown) => `"${name}" is not a field of the model`;
+  const { identifier } = body;
+  if (!isUnset(identifier) && identifier !== "") {
     if (typeof identifier !== "string") problems.push({ path: "identifier", message: "must be a string" });
-    else if (!names.has(identifier))
-      problems.push({ path: "identifier", message: `"${identifier}" is not a field of the model` });
+    else if (!names.has(identifier)) problems.push({ path: "identifier", message: notAField(identifier) });
   }
-  tracking.forEach((name, i) => {
-    if (!names.has(name))
-      problems.push({ path: `tracking_columns[${i}]`, message: `"${name}" is not a field of the model` });
+  trackingColumns.forEach((name, i) => {
+    if (!names.has(name)) problems.push({ path: `tracking_columns[${i}]`, message: notAField(name) });
   });
   const relations = body.relations ?? [];
-  if (!Array.isArray(relations)) problems.push({ path: "relations", message: "must be an array" });
-  else {
-    relations.forEach((r, i) => {
-      if (!isPlainObject(r) || typeof r.from !== "string" || !isPlainObject(r.to)) {
-        problems.push({ path: `relations[${i}]`, message: "must be {from, to: {model_id, field}}" });
-      } else if (!names.has(r.from)) {
-        problems.push({ path: `relations[${i}].from`, message: `"${r.from}" is not a field of the model` });
-      }
-    });
+  if (!Array.isArray(relations)) {
+    problems.push({ path: "relations", message: "must be an array" });
+    return;
   }
-  if (problems.length > 0) throw validationError(400, problems, "", "invalid model");
+  relations.forEach((r, i) => {
+    if (!isPlainObject(r) || typeof r.from !== "string" || !isPlainObject(r.to)) {
+      problems.push({ path: `relations[${i}]`, message: "must be {from, to: {model_id, field}}" });
+    } else if (!names.has(r.from)) {
+      problems.push({ path: `relations[${i}].from`, message: notAField(r.from) });
+    }
+  });
+}
 
-  const created = previous?.created_at ?? now;
+/** The parts of a model that {@link buildModel} has read and checked. */
+interface ModelParts {
+  body: Record<string, unknown>;
+  previous: StoredModel | undefined;
+  connection: StoredConnection;
+  configuration: Record<string, unknown>;
+  source: SourceRead | undefined;
+  fields: StoredModelField[];
+  lists: ModelLists;
+  now: string;
+}
+
+function storedModel({ body, previous, connection, configuration, source, fields, lists, now }: ModelParts) {
+  const { identifier } = body;
   return {
     id: previous?.id ?? randomUUID(),
     name: body.name as string,
-    connection_id: connectionId,
+    connection_id: connection.id,
     configuration,
     type: connection.type,
     version: (previous?.version ?? 0) + 1,
-    identifier: typeof identifier === "string" && identifier !== "" ? identifier : null,
+    identifier: isNonEmptyString(identifier) ? identifier : null,
     fields,
-    relations: deepCopy(relations as unknown[]),
-    tracking_columns: tracking,
-    labels,
-    policies,
+    relations: deepCopy((body.relations ?? []) as unknown[]),
+    tracking_columns: lists.trackingColumns,
+    labels: lists.labels,
+    policies: lists.policies,
     organization_id: typeof body.organization_id === "string" ? body.organization_id : ORGANIZATION_ID,
-    created_at: created,
+    created_at: previous?.created_at ?? now,
     updated_at: now,
     rowCount: source?.rowCount ?? 0,
-  };
+  } satisfies StoredModel;
+}
+
+/** Builds a stored model from a create/update body (`previous` for updates: field ids stay stable by name). */
+function buildModel(ctx: RequestContext, body: Record<string, unknown>, previous?: StoredModel): StoredModel {
+  requireFields(body, { name: "string", connection_id: "string", configuration: "object" });
+  const connectionId = body.connection_id as string;
+  assertSameConnection(previous, connectionId);
+  const connection = sourceConnection(ctx, connectionId);
+  const configuration = deepCopy(body.configuration as Record<string, unknown>);
+  const source = readModelSource(connection, configuration, ctx.settings.bucketsDir);
+
+  const problems: Problem[] = [];
+  const lists = readModelLists(body, problems);
+  const now = iso(ctx.now());
+  const makeField = fieldMaker(previous, now);
+  const fields = sourceFields(source, lists.fields, makeField, problems);
+  addAdditionalFields(body, fields, makeField, problems);
+  checkFieldReferences(body, fields, lists.trackingColumns, problems);
+  if (problems.length > 0) throw validationError(400, problems, "", "invalid model");
+  return storedModel({ body, previous, connection, configuration, source, fields, lists, now });
 }
 
 /** With `?async=true` the work is still done at once; the answer carries a finished job (`result: null`). */
@@ -238,26 +301,30 @@ function create(ctx: RequestContext): HandlerResult {
 }
 
 function update(ctx: RequestContext): HandlerResult {
-  const previous = getModel(ctx, ctx.params.id ?? "");
+  const previous = getModel(ctx, pathParam(ctx));
   const model = buildModel(ctx, bodyObject(ctx), previous);
   ctx.state.models.set(model.id, model);
   return respond(ctx, model, "updatemodel");
 }
 
-export function registerModelRoutes(router: Router): void {
-  router
-    .add("GET", "/api/models", (ctx) => ok([...ctx.state.models.values()].map((m) => modelResponse(m))))
-    .add("POST", "/api/models", create)
-    .add("GET", "/api/models/:id", (ctx) => ok(modelResponse(getModel(ctx, ctx.params.id ?? ""))))
-    .add("PUT", "/api/models/:id", update)
-    .add("DELETE", "/api/models/:id", (ctx) => {
-      const model = getModel(ctx, ctx.params.id ?? "");
-      ctx.state.models.delete(model.id);
-      return { status: 200, body: {} };
-    })
-    .add("GET", "/api/jobs/:type/:id", (ctx) => {
-      const job = ctx.state.jobs.get(ctx.params.id ?? "");
-      if (job === undefined || job.type !== ctx.params.type) throw notFound("job", ctx.params.id ?? "");
-      return ok(job);
-    });
+function remove(ctx: RequestContext): HandlerResult {
+  ctx.state.models.delete(getModel(ctx, pathParam(ctx)).id);
+  return deleted();
 }
+
+/** `?async=true` answers carry a job; this reads it back. */
+function getJob(ctx: RequestContext): HandlerResult {
+  const job = ctx.state.jobs.get(pathParam(ctx));
+  if (job === undefined || job.type !== pathParam(ctx, "type")) throw notFound("job", pathParam(ctx));
+  return ok(job);
+}
+
+/** Models, and the jobs of their `?async=true` calls. */
+export const routes: RouteTable = [
+  ["GET", "/api/models", (ctx) => ok([...ctx.state.models.values()].map(modelResponse))],
+  ["POST", "/api/models", create],
+  ["GET", "/api/models/:id", (ctx) => ok(modelResponse(getModel(ctx, pathParam(ctx))))],
+  ["PUT", "/api/models/:id", update],
+  ["DELETE", "/api/models/:id", remove],
+  ["GET", "/api/jobs/:type/:id", getJob],
+];

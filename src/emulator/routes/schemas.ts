@@ -1,5 +1,5 @@
-import { ApiError, type HandlerResult, ok, type RequestContext } from "../http";
-import type { Router } from "../router";
+import { ApiError, type HandlerResult, ok, pathParam, type RequestContext } from "../http";
+import type { RouteTable } from "../router";
 import { cacheStatus, startRefresh } from "../schema-cache";
 import type { SchemaCache, StoredConnection } from "../state";
 import { getConnection } from "./connections";
@@ -12,13 +12,13 @@ function cacheOf(connection: StoredConnection): SchemaCache {
 }
 
 function status(ctx: RequestContext): HandlerResult {
-  const connection = getConnection(ctx, ctx.params.id ?? "");
+  const connection = getConnection(ctx, pathParam(ctx));
   return ok(cacheStatus(cacheOf(connection), ctx.now()));
 }
 
 /** 202, body `{}`, `Location` = the status URL; the cache goes back to refreshing. */
 function refresh(ctx: RequestContext): HandlerResult {
-  const connection = getConnection(ctx, ctx.params.id ?? "");
+  const connection = getConnection(ctx, pathParam(ctx));
   cacheOf(connection);
   connection.schemaCache = startRefresh(ctx.now(), ctx.settings.schemaReadyDelayMs);
   return {
@@ -28,8 +28,8 @@ function refresh(ctx: RequestContext): HandlerResult {
   };
 }
 
-export function registerSchemaRoutes(router: Router): void {
-  router
-    .add("GET", "/api/connections/:id/schemas/status", status)
-    .add("POST", "/api/connections/:id/schemas/refresh", refresh);
-}
+/** A connection's schema cache: its status and a refresh. */
+export const routes: RouteTable = [
+  ["GET", "/api/connections/:id/schemas/status", status],
+  ["POST", "/api/connections/:id/schemas/refresh", refresh],
+];

@@ -1,25 +1,30 @@
 import { randomUUID } from "node:crypto";
+import { SCHEDULE_FREQUENCIES } from "../../api/sync-enums";
+import { isPlainObject } from "../../wire";
 import { deepCopy, MASK } from "../config-paths";
 import { deleteSync } from "../dependents";
 import {
-  ApiError,
+  badRequest,
   bodyObject,
+  deleted,
+  findOr404,
   type HandlerResult,
   iso,
-  isPlainObject,
   notFound,
   ok,
+  pathParam,
   type RequestContext,
   requireFields,
   validationError,
 } from "../http";
 import { ACTOR, ORGANIZATION_ID } from "../identity";
-import type { Router } from "../router";
+import type { RouteTable } from "../router";
 import type { StoredExecution, StoredSync } from "../state";
-import { checkSync, SCHEDULE_FREQUENCIES } from "../sync-validation";
+import { checkSync } from "../sync-validation";
 
 const LIST_LIMIT = 50;
 
+/** A sync as Polytomic answers it: the passphrase masked, the caller as author. */
 export function syncResponse(s: StoredSync) {
   const { encryption_passphrase, ...rest } = s;
   return {
@@ -52,9 +57,7 @@ function listItem(s: StoredSync) {
 }
 
 function getSync(ctx: RequestContext, id: string): StoredSync {
-  const s = ctx.state.syncs.get(id);
-  if (s === undefined) throw notFound("sync", id);
-  return s;
+  return findOr404(ctx.state.syncs, "sync", id);
 }
 
 const array = (v: unknown): unknown[] => (Array.isArray(v) ? deepCopy(v) : []);
@@ -135,7 +138,7 @@ function executionsOf(ctx: RequestContext, syncId: string): StoredExecution[] {
 
 /** Runs at once: the execution is `completed`, counting the rows of the largest model the sync reads. */
 function start(ctx: RequestContext): HandlerResult {
-  const sync = getSync(ctx, ctx.params.id ?? "");
+  const sync = getSync(ctx, pathParam(ctx));
   const body = ctx.body === undefined ? {} : bodyObject(ctx);
   const rows = Math.max(0, ...sync.model_ids.map((id) => ctx.state.models.get(id)?.rowCount ?? 0));
   const now = iso(ctx.now());
@@ -155,7 +158,7 @@ function start(ctx: RequestContext): HandlerResult {
 }
 
 function status(ctx: RequestContext): HandlerResult {
-  const sync = getSync(ctx, ctx.params.id ?? "");
+  const sync = getSync(ctx, pathParam(ctx));
   const last = executionsOf(ctx, sync.id).at(-1);
   return ok({
     current_execution: null,
@@ -165,10 +168,10 @@ function status(ctx: RequestContext): HandlerResult {
 }
 
 function activate(ctx: RequestContext): HandlerResult {
-  const sync = getSync(ctx, ctx.params.id ?? "");
+  const sync = getSync(ctx, pathParam(ctx));
   const body = bodyObject(ctx);
   if (typeof body.active !== "boolean") {
-    throw new ApiError(400, "bad_request", "active must be a boolean", {
+    throw badRequest("active must be a boolean", {
       errors: [{ path: "active", message: "must be a boolean" }],
     });
   }
@@ -184,43 +187,55 @@ const SCHEDULE_OPTIONS = SCHEDULE_FREQUENCIES.map((frequency) => ({
   configuration: {},
 }));
 
-export function registerSyncRoutes(router: Router): void {
-  router
-    .add("GET", "/api/syncs", list)
-    .add("POST", "/api/syncs", (ctx) => {
-      const sync = buildSync(ctx, bodyObject(ctx));
-      ctx.state.syncs.set(sync.id, sync);
-      return ok(syncResponse(sync));
-    })
-    .add("GET", "/api/syncs/schedules", () => ok({ schedule_options: SCHEDULE_OPTIONS }))
-    .add("GET", "/api/syncs/:id", (ctx) => ok(syncResponse(getSync(ctx, ctx.params.id ?? ""))))
-    .add("PUT", "/api/syncs/:id", (ctx) => {
-      const previous = getSync(ctx, ctx.params.id ?? "");
-      const sync = buildSync(ctx, bodyObject(ctx), previous);
-      ctx.state.syncs.set(sync.id, sync);
-      return ok(syncResponse(sync));
-    })
-    .add("DELETE", "/api/syncs/:id", (ctx) => {
-      deleteSync(ctx.state, getSync(ctx, ctx.params.id ?? "").id);
-      return { status: 200, body: {} };
-    })
-    .add("POST", "/api/syncs/:id/activate", activate)
-    .add("POST", "/api/syncs/:id/cancel", (ctx) => {
-      getSync(ctx, ctx.params.id ?? "");
-      return ok({ message: "no execution in progress" });
-    })
-    .add("POST", "/api/syncs/:id/executions", start)
-    .add("GET", "/api/syncs/:id/executions", (ctx) => {
-      const sync = getSync(ctx, ctx.params.id ?? "");
-      return ok(executionsOf(ctx, sync.id).map(executionResponse), { pagination: { next_page_token: null } });
-    })
-    .add("GET", "/api/syncs/:id/executions/:execution", (ctx) => {
-      const sync = getSync(ctx, ctx.params.id ?? "");
-      const execution = ctx.state.executions.get(ctx.params.execution ?? "");
-      if (execution === undefined || execution.sync_id !== sync.id) {
-        throw notFound("execution", ctx.params.execution ?? "");
-      }
-      return ok(executionResponse(execution));
-    })
-    .add("GET", "/api/syncs/:id/status", status);
+function create(ctx: RequestContext): HandlerResult {
+  const sync = buildSync(ctx, bodyObject(ctx));
+  ctx.state.syncs.set(sync.id, sync);
+  return ok(syncResponse(sync));
 }
+
+function update(ctx: RequestContext): HandlerResult {
+  const previous = getSync(ctx, pathParam(ctx));
+  const sync = buildSync(ctx, bodyObject(ctx), previous);
+  ctx.state.syncs.set(sync.id, sync);
+  return ok(syncResponse(sync));
+}
+
+function remove(ctx: RequestContext): HandlerResult {
+  deleteSync(ctx.state, getSync(ctx, pathParam(ctx)).id);
+  return deleted();
+}
+
+/** Nothing ever runs for long in the emulator, so there is never an execution to cancel. */
+function cancel(ctx: RequestContext): HandlerResult {
+  getSync(ctx, pathParam(ctx));
+  return ok({ message: "no execution in progress" });
+}
+
+function listExecutions(ctx: RequestContext): HandlerResult {
+  const sync = getSync(ctx, pathParam(ctx));
+  return ok(executionsOf(ctx, sync.id).map(executionResponse), { pagination: { next_page_token: null } });
+}
+
+function getExecution(ctx: RequestContext): HandlerResult {
+  const sync = getSync(ctx, pathParam(ctx));
+  const executionId = pathParam(ctx, "execution");
+  const execution = ctx.state.executions.get(executionId);
+  if (execution === undefined || execution.sync_id !== sync.id) throw notFound("execution", executionId);
+  return ok(executionResponse(execution));
+}
+
+/** Model syncs, their schedules and their executions. */
+export const routes: RouteTable = [
+  ["GET", "/api/syncs", list],
+  ["POST", "/api/syncs", create],
+  ["GET", "/api/syncs/schedules", () => ok({ schedule_options: SCHEDULE_OPTIONS })],
+  ["GET", "/api/syncs/:id", (ctx) => ok(syncResponse(getSync(ctx, pathParam(ctx))))],
+  ["PUT", "/api/syncs/:id", update],
+  ["DELETE", "/api/syncs/:id", remove],
+  ["POST", "/api/syncs/:id/activate", activate],
+  ["POST", "/api/syncs/:id/cancel", cancel],
+  ["POST", "/api/syncs/:id/executions", start],
+  ["GET", "/api/syncs/:id/executions", listExecutions],
+  ["GET", "/api/syncs/:id/executions/:execution", getExecution],
+  ["GET", "/api/syncs/:id/status", status],
+];
