@@ -9,10 +9,3 @@ export const optional = <T extends z.ZodType>(schema: T) =>
     .nullish()
     .transform((v) => (v === null ? undefined : v))
     .optional();
-
-/** `{id, name, type}` as the API reports who created or changed an object. */
-export const Actor = z.looseObject({
-  id: z.string().nullish(),
-  name: z.string().nullish(),
-  type: z.string().nullish(),
-});

@@ -22,7 +22,8 @@ export interface RequestOptions {
   readonly idempotencyKey?: string;
 }
 
-const id = (value: string) => encodeURIComponent(value);
+/** A path segment from an id: URL-encoded, so an id can never change the path. */
+const segment = (value: string) => encodeURIComponent(value);
 
 /** The Polytomic REST API: connections, models, syncs and the caller's identity. */
 export class PolytomicClient {
@@ -42,27 +43,27 @@ export class PolytomicClient {
     create: (body: CreateConnectionRequest, options: RequestOptions = {}) =>
       this.transport.call("POST", "/api/connections", { body, schema: ConnectionResponse, ...options }),
     get: (connectionId: string) =>
-      this.transport.call("GET", `/api/connections/${id(connectionId)}`, { schema: ConnectionResponse }),
+      this.transport.call("GET", `/api/connections/${segment(connectionId)}`, { schema: ConnectionResponse }),
     /** A full replacement: configuration keys left out are cleared. */
     update: (connectionId: string, body: UpdateConnectionRequest, options: RequestOptions = {}) =>
-      this.transport.call("PUT", `/api/connections/${id(connectionId)}`, {
+      this.transport.call("PUT", `/api/connections/${segment(connectionId)}`, {
         body,
         schema: ConnectionResponse,
         ...options,
       }),
     /** With `force`, Polytomic deletes the models and syncs that use the connection first. */
     delete: (connectionId: string, options: { force?: boolean } = {}) =>
-      this.transport.call("DELETE", `/api/connections/${id(connectionId)}`, {
+      this.transport.call("DELETE", `/api/connections/${segment(connectionId)}`, {
         query: { force: options.force ? true : undefined },
       }),
     list: () => this.transport.call("GET", "/api/connections", { schema: z.array(ConnectionResponse) }),
     schemaStatus: (connectionId: string) =>
-      this.transport.call("GET", `/api/connections/${id(connectionId)}/schemas/status`, {
+      this.transport.call("GET", `/api/connections/${segment(connectionId)}/schemas/status`, {
         schema: SchemaCacheStatus,
       }),
     /** Starts a schema-cache refresh (202); poll {@link schemaStatus} for its end. */
     refreshSchema: (connectionId: string, options: RequestOptions = {}) =>
-      this.transport.call("POST", `/api/connections/${id(connectionId)}/schemas/refresh`, options),
+      this.transport.call("POST", `/api/connections/${segment(connectionId)}/schemas/refresh`, options),
   };
 
   /**
@@ -73,34 +74,39 @@ export class PolytomicClient {
     create: (body: ModelRequest, options: RequestOptions = {}) =>
       this.transport.call("POST", "/api/models", { body, schema: ModelResponse, ...options }),
     get: (modelId: string) =>
-      this.transport.call("GET", `/api/models/${id(modelId)}`, { schema: ModelResponse }),
+      this.transport.call("GET", `/api/models/${segment(modelId)}`, { schema: ModelResponse }),
     /** A full replacement. */
     update: (modelId: string, body: ModelRequest, options: RequestOptions = {}) =>
-      this.transport.call("PUT", `/api/models/${id(modelId)}`, { body, schema: ModelResponse, ...options }),
-    delete: (modelId: string) => this.transport.call("DELETE", `/api/models/${id(modelId)}`),
+      this.transport.call("PUT", `/api/models/${segment(modelId)}`, {
+        body,
+        schema: ModelResponse,
+        ...options,
+      }),
+    delete: (modelId: string) => this.transport.call("DELETE", `/api/models/${segment(modelId)}`),
   };
 
   /** Model syncs and their executions. */
   readonly syncs = {
     create: (body: SyncRequest, options: RequestOptions = {}) =>
       this.transport.call("POST", "/api/syncs", { body, schema: SyncResponse, ...options }),
-    get: (syncId: string) => this.transport.call("GET", `/api/syncs/${id(syncId)}`, { schema: SyncResponse }),
+    get: (syncId: string) =>
+      this.transport.call("GET", `/api/syncs/${segment(syncId)}`, { schema: SyncResponse }),
     /** A full replacement. */
     update: (syncId: string, body: SyncRequest, options: RequestOptions = {}) =>
-      this.transport.call("PUT", `/api/syncs/${id(syncId)}`, { body, schema: SyncResponse, ...options }),
-    delete: (syncId: string) => this.transport.call("DELETE", `/api/syncs/${id(syncId)}`),
+      this.transport.call("PUT", `/api/syncs/${segment(syncId)}`, { body, schema: SyncResponse, ...options }),
+    delete: (syncId: string) => this.transport.call("DELETE", `/api/syncs/${segment(syncId)}`),
     /** Starts an execution now; `resync` forces a full resync. */
     startExecution: (
       syncId: string,
       body: { resync?: boolean; test?: boolean; identities?: string[] } = {},
       options: RequestOptions = {},
     ) =>
-      this.transport.call("POST", `/api/syncs/${id(syncId)}/executions`, {
+      this.transport.call("POST", `/api/syncs/${segment(syncId)}/executions`, {
         body,
         schema: SyncExecution,
         ...options,
       }),
     status: (syncId: string) =>
-      this.transport.call("GET", `/api/syncs/${id(syncId)}/status`, { schema: SyncStatus }),
+      this.transport.call("GET", `/api/syncs/${segment(syncId)}/status`, { schema: SyncStatus }),
   };
 }

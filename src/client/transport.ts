@@ -1,8 +1,9 @@
 import { Agent, type Dispatcher, request } from "undici";
 import type { ZodType } from "zod";
 import { PACKAGE_VERSION } from "../version";
+import { API_VERSION } from "../wire";
 import { normalizeDeploymentUrl } from "./deployment-url";
-import { PolytomicApiError, parseApiErrorBody } from "./errors";
+import { type FailedRequest, PolytomicApiError, parseApiErrorBody } from "./errors";
 import { newIdempotencyKey } from "./idempotency";
 import { expandSecrets } from "./redact";
 import {
@@ -14,7 +15,6 @@ import {
 } from "./retry-policy";
 
 /** The API version this package is written against; sent on every request. */
-export const API_VERSION = "2025-09-18";
 
 /** One line of the request log: one per attempt, never with headers or bodies. */
 export interface RequestLogEntry {
@@ -119,7 +119,7 @@ export class HttpTransport {
       const attemptStarted = now();
       const outcome = await this.attempt(method, pathWithQuery, headers, body);
       const durationMs = now() - attemptStarted;
-      const failed: FailedAttempt | undefined =
+      const failed: AttemptResult | undefined =
         outcome.kind === "network-error" || outcome.status >= 300 ? outcome : undefined;
       // 429s have their own budget: being asked to wait is not a failure.
       const isRateLimited = failed?.kind === "response" && failed.status === 429;
@@ -197,7 +197,7 @@ export class HttpTransport {
   private unwrap<T>(
     outcome: ResponseAttempt,
     schema: ZodType<T> | undefined,
-    request: RequestInfo,
+    request: FailedRequest,
     secrets: readonly string[],
   ): T {
     if (schema === undefined) return undefined as T;
@@ -220,14 +220,12 @@ export class HttpTransport {
   }
 }
 
-type RequestInfo = { method: string; path: string; attempts: number; idempotencyKey?: string };
 type ResponseAttempt = { kind: "response"; status: number; text: string; retryAfter?: string };
 type AttemptResult = ResponseAttempt | { kind: "network-error"; error: unknown };
-type FailedAttempt = AttemptResult;
 
 function toError(
   outcome: AttemptResult,
-  request: RequestInfo,
+  request: FailedRequest,
   secrets: readonly string[],
 ): PolytomicApiError {
   if (outcome.kind === "network-error") {
