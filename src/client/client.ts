@@ -1,3 +1,4 @@
+import type { ZodType } from "zod";
 import { z } from "zod";
 import {
   ConnectionResponse,
@@ -22,6 +23,15 @@ export interface RequestOptions {
   readonly idempotencyKey?: string;
 }
 
+/** The four calls of an API object kind whose create and update take a full body (`POST` and `PUT`). */
+export interface CrudCalls<Req, Res, UpdateReq = Req> {
+  create(body: Req, options?: RequestOptions): Promise<Res>;
+  get(id: string): Promise<Res>;
+  /** A full replacement. */
+  update(id: string, body: UpdateReq, options?: RequestOptions): Promise<Res>;
+  delete(id: string): Promise<unknown>;
+}
+
 /** A path segment from an id: URL-encoded, so an id can never change the path. */
 const segment = (value: string) => encodeURIComponent(value);
 
@@ -40,17 +50,11 @@ export class PolytomicClient {
 
   /** Connections and their schema cache. */
   readonly connections = {
-    create: (body: CreateConnectionRequest, options: RequestOptions = {}) =>
-      this.transport.call("POST", "/api/connections", { body, schema: ConnectionResponse, ...options }),
-    get: (connectionId: string) =>
-      this.transport.call("GET", `/api/connections/${segment(connectionId)}`, { schema: ConnectionResponse }),
-    /** A full replacement: configuration keys left out are cleared. */
-    update: (connectionId: string, body: UpdateConnectionRequest, options: RequestOptions = {}) =>
-      this.transport.call("PUT", `/api/connections/${segment(connectionId)}`, {
-        body,
-        schema: ConnectionResponse,
-        ...options,
-      }),
+    /** `update` is a full replacement: configuration keys left out are cleared. */
+    ...this.crud<CreateConnectionRequest, ConnectionResponse, UpdateConnectionRequest>(
+      "/api/connections",
+      ConnectionResponse,
+    ),
     /** With `force`, Polytomic deletes the models and syncs that use the connection first. */
     delete: (connectionId: string, options: { force?: boolean } = {}) =>
       this.transport.call("DELETE", `/api/connections/${segment(connectionId)}`, {
@@ -70,31 +74,11 @@ export class PolytomicClient {
    * Models. Calls are synchronous (no `?async=true`): Polytomic answers with the model and its fields, which the
    * Pulumi resources need as outputs anyway.
    */
-  readonly models = {
-    create: (body: ModelRequest, options: RequestOptions = {}) =>
-      this.transport.call("POST", "/api/models", { body, schema: ModelResponse, ...options }),
-    get: (modelId: string) =>
-      this.transport.call("GET", `/api/models/${segment(modelId)}`, { schema: ModelResponse }),
-    /** A full replacement. */
-    update: (modelId: string, body: ModelRequest, options: RequestOptions = {}) =>
-      this.transport.call("PUT", `/api/models/${segment(modelId)}`, {
-        body,
-        schema: ModelResponse,
-        ...options,
-      }),
-    delete: (modelId: string) => this.transport.call("DELETE", `/api/models/${segment(modelId)}`),
-  };
+  readonly models: CrudCalls<ModelRequest, ModelResponse> = this.crud("/api/models", ModelResponse);
 
   /** Model syncs and their executions. */
   readonly syncs = {
-    create: (body: SyncRequest, options: RequestOptions = {}) =>
-      this.transport.call("POST", "/api/syncs", { body, schema: SyncResponse, ...options }),
-    get: (syncId: string) =>
-      this.transport.call("GET", `/api/syncs/${segment(syncId)}`, { schema: SyncResponse }),
-    /** A full replacement. */
-    update: (syncId: string, body: SyncRequest, options: RequestOptions = {}) =>
-      this.transport.call("PUT", `/api/syncs/${segment(syncId)}`, { body, schema: SyncResponse, ...options }),
-    delete: (syncId: string) => this.transport.call("DELETE", `/api/syncs/${segment(syncId)}`),
+    ...this.crud<SyncRequest, SyncResponse>("/api/syncs", SyncResponse),
     /** Starts an execution now; `resync` forces a full resync. */
     startExecution: (
       syncId: string,
@@ -109,4 +93,15 @@ export class PolytomicClient {
     status: (syncId: string) =>
       this.transport.call("GET", `/api/syncs/${segment(syncId)}/status`, { schema: SyncStatus }),
   };
+
+  /** `POST base`, `GET base/{id}`, `PUT base/{id}` and `DELETE base/{id}`, each response validated by `schema`. */
+  crud<Req, Res, UpdateReq = Req>(base: string, schema: ZodType<Res>): CrudCalls<Req, Res, UpdateReq> {
+    const at = (id: string) => `${base}/${segment(id)}`;
+    return {
+      create: (body, options = {}) => this.transport.call("POST", base, { body, schema, ...options }),
+      get: (id) => this.transport.call("GET", at(id), { schema }),
+      update: (id, body, options = {}) => this.transport.call("PUT", at(id), { body, schema, ...options }),
+      delete: (id) => this.transport.call("DELETE", at(id)),
+    };
+  }
 }
