@@ -11,6 +11,8 @@
  * `[]` in path patterns (`query[].value`).
  */
 
+import { EXTRA_SECRETS } from "./extra-secrets";
+
 export interface JsonSchema {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
@@ -176,14 +178,11 @@ export function readOnlyPaths(schema: JsonSchema): string[] {
 }
 
 /**
- * Credentials a schema does not mark `sensitive` but that must be treated as secrets anyway, per type
- * (the webhook schema leaves its nested credentials unmarked).
+ * {@link sensitivePaths} plus the credentials the type's schema leaves unmarked (`EXTRA_SECRETS` in
+ * `./extra-secrets`, each with its reason), without duplicates. Every part of the package that treats a value
+ * as secret (the resource classes, the providers' error redaction, the emulator's masking) asks this function.
  */
-export const EXTRA_SENSITIVE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  webhook: ["basic.password", "oauth.client_secret", "header.value", "query[].value"],
-};
-
-/** {@link sensitivePaths} plus the type's {@link EXTRA_SENSITIVE_PATHS}, without duplicates. */
 export function secretPathsForType(type: string, schema: JsonSchema): string[] {
-  return [...new Set([...sensitivePaths(schema), ...(EXTRA_SENSITIVE_PATHS[type] ?? [])])];
+  const extra = Object.hasOwn(EXTRA_SECRETS, type) ? (EXTRA_SECRETS[type] ?? []) : [];
+  return [...new Set([...sensitivePaths(schema), ...extra.map((e) => e.path)])];
 }

@@ -4,7 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { TypedConnection, type TypedConnectionArgs } from "../resources/typed-connection";
 
-/** Configuration of a Affinity connection (`affinity`). */
+/** Configuration of an Affinity connection (`affinity`). */
 export interface AffinityConfiguration {
   /**
    * API Key.
@@ -20,7 +20,7 @@ export interface AffinityConfiguration {
 export type AffinityConnectionArgs = TypedConnectionArgs<AffinityConfiguration>;
 
 /**
- * A Affinity connection (`affinity`).
+ * An Affinity connection (`affinity`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -37,7 +37,7 @@ export class AffinityConnection extends TypedConnection<AffinityConfiguration> {
   }
 }
 
-/** Configuration of a Airtable connection (`airtable`). */
+/** Configuration of an Airtable connection (`airtable`). */
 export interface AirtableConfiguration {
   /**
    * Example: `"{access token}"`.
@@ -67,7 +67,7 @@ export interface AirtableConfiguration {
 export type AirtableConnectionArgs = TypedConnectionArgs<AirtableConfiguration>;
 
 /**
- * A Airtable connection (`airtable`).
+ * An Airtable connection (`airtable`).
  *
  * This type authorises through Polytomic's interactive OAuth consent: after `pulumi up`, visit the `authUrl`
  * output to finish connecting it (until then Polytomic reports it unhealthy).
@@ -87,7 +87,7 @@ export class AirtableConnection extends TypedConnection<AirtableConfiguration> {
   }
 }
 
-/** Configuration of a Amazon Keyspaces connection (`amazon_keyspaces`). */
+/** Configuration of an Amazon Keyspaces connection (`amazon_keyspaces`). */
 export interface AmazonKeyspacesConfiguration {
   /**
    * AWS Region.
@@ -137,7 +137,7 @@ export interface AmazonKeyspacesConfiguration {
 export type AmazonKeyspacesConnectionArgs = TypedConnectionArgs<AmazonKeyspacesConfiguration>;
 
 /**
- * A Amazon Keyspaces connection (`amazon_keyspaces`).
+ * An Amazon Keyspaces connection (`amazon_keyspaces`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -157,7 +157,7 @@ export class AmazonKeyspacesConnection extends TypedConnection<AmazonKeyspacesCo
   }
 }
 
-/** Configuration of a Amazon Selling Partner connection (`amazon_selling_partner`). */
+/** Configuration of an Amazon Selling Partner connection (`amazon_selling_partner`). */
 export interface AmazonSellingPartnerConfiguration {
   /**
    * Region.
@@ -187,7 +187,7 @@ export interface AmazonSellingPartnerConfiguration {
 export type AmazonSellingPartnerConnectionArgs = TypedConnectionArgs<AmazonSellingPartnerConfiguration>;
 
 /**
- * A Amazon Selling Partner connection (`amazon_selling_partner`).
+ * An Amazon Selling Partner connection (`amazon_selling_partner`).
  *
  * Secret values (`merchantToken`, `clientSecret`, `refreshToken`) are kept secret.
  *
@@ -204,7 +204,7 @@ export class AmazonSellingPartnerConnection extends TypedConnection<AmazonSellin
   }
 }
 
-/** Configuration of a Amplemarket connection (`amplemarket`). */
+/** Configuration of an Amplemarket connection (`amplemarket`). */
 export interface AmplemarketConfiguration {
   /**
    * API Key.
@@ -228,7 +228,7 @@ export interface AmplemarketConfiguration {
 export type AmplemarketConnectionArgs = TypedConnectionArgs<AmplemarketConfiguration>;
 
 /**
- * A Amplemarket connection (`amplemarket`).
+ * An Amplemarket connection (`amplemarket`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -245,7 +245,7 @@ export class AmplemarketConnection extends TypedConnection<AmplemarketConfigurat
   }
 }
 
-/** Configuration of a Amplitude connection (`amplitude`). */
+/** Configuration of an Amplitude connection (`amplitude`). */
 export interface AmplitudeConfiguration {
   /**
    * API Key.
@@ -265,7 +265,7 @@ export interface AmplitudeConfiguration {
 export type AmplitudeConnectionArgs = TypedConnectionArgs<AmplitudeConfiguration>;
 
 /**
- * A Amplitude connection (`amplitude`).
+ * An Amplitude connection (`amplitude`).
  *
  * Secret values (`apiKey`, `secretKey`) are kept secret.
  *
@@ -282,7 +282,7 @@ export class AmplitudeConnection extends TypedConnection<AmplitudeConfiguration>
   }
 }
 
-/** Configuration of a HTTP API connection (`api`). */
+/** Configuration of an HTTP API connection (`api`). */
 export interface ApiConfiguration {
   /**
    * Base URL.
@@ -337,6 +337,7 @@ export interface ApiConfiguration {
       /**
        * Password.
        * Example: `"secret"`.
+       * Sensitive: kept secret in state and outputs.
        */
       password?: pulumi.Input<string>;
     }>;
@@ -350,6 +351,7 @@ export interface ApiConfiguration {
       /**
        * Value.
        * Example: `"bar"`.
+       * Sensitive: kept secret in state and outputs.
        */
       value?: pulumi.Input<string>;
     }>;
@@ -363,6 +365,7 @@ export interface ApiConfiguration {
       /**
        * Value.
        * Example: `"bar"`.
+       * Sensitive: kept secret in state and outputs.
        */
       value?: pulumi.Input<string>;
     }>[]>;
@@ -376,6 +379,7 @@ export interface ApiConfiguration {
       /**
        * Client secret.
        * Example: `"client_secret"`.
+       * Sensitive: kept secret in state and outputs.
        */
       clientSecret?: pulumi.Input<string>;
       /**
@@ -408,7 +412,9 @@ export interface ApiConfiguration {
 export type ApiConnectionArgs = TypedConnectionArgs<ApiConfiguration>;
 
 /**
- * A HTTP API connection (`api`).
+ * An HTTP API connection (`api`).
+ *
+ * Secret values (`auth.basic.password`, `auth.oauth.clientSecret`, `auth.header.value`, `auth.query[].value`) are kept secret.
  *
  * Type token: `pulumi-nodejs:dynamic/polytomic:ApiConnection`.
  */
@@ -423,7 +429,7 @@ export class ApiConnection extends TypedConnection<ApiConfiguration> {
   }
 }
 
-/** Configuration of a Apollo.io connection (`apollo`). */
+/** Configuration of an Apollo.io connection (`apollo`). */
 export interface ApolloConfiguration {
   /**
    * Apollo API Key.
@@ -437,7 +443,7 @@ export interface ApolloConfiguration {
 export type ApolloConnectionArgs = TypedConnectionArgs<ApolloConfiguration>;
 
 /**
- * A Apollo.io connection (`apollo`).
+ * An Apollo.io connection (`apollo`).
  *
  * Secret values (`apikey`) are kept secret.
  *
@@ -454,7 +460,7 @@ export class ApolloConnection extends TypedConnection<ApolloConfiguration> {
   }
 }
 
-/** Configuration of a Appcues connection (`appcues`). */
+/** Configuration of an Appcues connection (`appcues`). */
 export interface AppcuesConfiguration {
   /** Account ID. */
   accountId: pulumi.Input<string>;
@@ -474,7 +480,7 @@ export interface AppcuesConfiguration {
 export type AppcuesConnectionArgs = TypedConnectionArgs<AppcuesConfiguration>;
 
 /**
- * A Appcues connection (`appcues`).
+ * An Appcues connection (`appcues`).
  *
  * Secret values (`apiKey`, `apiSecret`) are kept secret.
  *
@@ -491,7 +497,7 @@ export class AppcuesConnection extends TypedConnection<AppcuesConfiguration> {
   }
 }
 
-/** Configuration of a Apple Ads connection (`apple_ads`). */
+/** Configuration of an Apple Ads connection (`apple_ads`). */
 export interface AppleAdsConfiguration {
   /** Client ID. */
   clientId: pulumi.Input<string>;
@@ -505,7 +511,7 @@ export interface AppleAdsConfiguration {
 export type AppleAdsConnectionArgs = TypedConnectionArgs<AppleAdsConfiguration>;
 
 /**
- * A Apple Ads connection (`apple_ads`).
+ * An Apple Ads connection (`apple_ads`).
  *
  * Type token: `pulumi-nodejs:dynamic/polytomic:AppleAdsConnection`.
  */
@@ -520,7 +526,7 @@ export class AppleAdsConnection extends TypedConnection<AppleAdsConfiguration> {
   }
 }
 
-/** Configuration of a AppsFlyer connection (`appsflyer`). */
+/** Configuration of an AppsFlyer connection (`appsflyer`). */
 export interface AppsflyerConfiguration {
   /**
    * API Key.
@@ -535,7 +541,7 @@ export interface AppsflyerConfiguration {
 export type AppsflyerConnectionArgs = TypedConnectionArgs<AppsflyerConfiguration>;
 
 /**
- * A AppsFlyer connection (`appsflyer`).
+ * An AppsFlyer connection (`appsflyer`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -552,7 +558,7 @@ export class AppsflyerConnection extends TypedConnection<AppsflyerConfiguration>
   }
 }
 
-/** Configuration of a App Store Connect connection (`appstoreconnect`). */
+/** Configuration of an App Store Connect connection (`appstoreconnect`). */
 export interface AppstoreconnectConfiguration {
   /**
    * Private key.
@@ -571,7 +577,7 @@ export interface AppstoreconnectConfiguration {
 export type AppstoreconnectConnectionArgs = TypedConnectionArgs<AppstoreconnectConfiguration>;
 
 /**
- * A App Store Connect connection (`appstoreconnect`).
+ * An App Store Connect connection (`appstoreconnect`).
  *
  * Secret values (`privateKey`) are kept secret.
  *
@@ -588,7 +594,7 @@ export class AppstoreconnectConnection extends TypedConnection<AppstoreconnectCo
   }
 }
 
-/** Configuration of a Asana connection (`asana`). */
+/** Configuration of an Asana connection (`asana`). */
 export interface AsanaConfiguration {
   /**
    * Example: `"dasfdasz62px8lqeoakuea2ccl4rxm13i6tbyorxhu1i20kc8ruvksmzxq"`.
@@ -616,7 +622,7 @@ export interface AsanaConfiguration {
 export type AsanaConnectionArgs = TypedConnectionArgs<AsanaConfiguration>;
 
 /**
- * A Asana connection (`asana`).
+ * An Asana connection (`asana`).
  *
  * This type authorises through Polytomic's interactive OAuth consent: after `pulumi up`, visit the `authUrl`
  * output to finish connecting it (until then Polytomic reports it unhealthy).
@@ -636,7 +642,7 @@ export class AsanaConnection extends TypedConnection<AsanaConfiguration> {
   }
 }
 
-/** Configuration of a Ascend connection (`ascend`). */
+/** Configuration of an Ascend connection (`ascend`). */
 export interface AscendConfiguration {
   /**
    * API key.
@@ -650,7 +656,7 @@ export interface AscendConfiguration {
 export type AscendConnectionArgs = TypedConnectionArgs<AscendConfiguration>;
 
 /**
- * A Ascend connection (`ascend`).
+ * An Ascend connection (`ascend`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -667,7 +673,7 @@ export class AscendConnection extends TypedConnection<AscendConfiguration> {
   }
 }
 
-/** Configuration of a Ashby connection (`ashby`). */
+/** Configuration of an Ashby connection (`ashby`). */
 export interface AshbyConfiguration {
   /**
    * API Key.
@@ -680,7 +686,7 @@ export interface AshbyConfiguration {
 export type AshbyConnectionArgs = TypedConnectionArgs<AshbyConfiguration>;
 
 /**
- * A Ashby connection (`ashby`).
+ * An Ashby connection (`ashby`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -697,7 +703,7 @@ export class AshbyConnection extends TypedConnection<AshbyConfiguration> {
   }
 }
 
-/** Configuration of a Attio connection (`attio`). */
+/** Configuration of an Attio connection (`attio`). */
 export interface AttioConfiguration {
   /** Enable Attio webhook updates for bulk syncs. */
   enableWebhooks?: pulumi.Input<boolean>;
@@ -709,7 +715,7 @@ export interface AttioConfiguration {
 export type AttioConnectionArgs = TypedConnectionArgs<AttioConfiguration>;
 
 /**
- * A Attio connection (`attio`).
+ * An Attio connection (`attio`).
  *
  * This type authorises through Polytomic's interactive OAuth consent: after `pulumi up`, visit the `authUrl`
  * output to finish connecting it (until then Polytomic reports it unhealthy).
@@ -727,7 +733,7 @@ export class AttioConnection extends TypedConnection<AttioConfiguration> {
   }
 }
 
-/** Configuration of a Auth0 connection (`auth0`). */
+/** Configuration of an Auth0 connection (`auth0`). */
 export interface Auth0Configuration {
   /**
    * Domain. The domain of the Auth0 instance.
@@ -751,7 +757,7 @@ export interface Auth0Configuration {
 export type Auth0ConnectionArgs = TypedConnectionArgs<Auth0Configuration>;
 
 /**
- * A Auth0 connection (`auth0`).
+ * An Auth0 connection (`auth0`).
  *
  * Secret values (`clientSecret`) are kept secret.
  *
@@ -768,7 +774,7 @@ export class Auth0Connection extends TypedConnection<Auth0Configuration> {
   }
 }
 
-/** Configuration of a Autumn connection (`autumn`). */
+/** Configuration of an Autumn connection (`autumn`). */
 export interface AutumnConfiguration {
   /**
    * API Key.
@@ -781,7 +787,7 @@ export interface AutumnConfiguration {
 export type AutumnConnectionArgs = TypedConnectionArgs<AutumnConfiguration>;
 
 /**
- * A Autumn connection (`autumn`).
+ * An Autumn connection (`autumn`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -798,7 +804,7 @@ export class AutumnConnection extends TypedConnection<AutumnConfiguration> {
   }
 }
 
-/** Configuration of a Autura connection (`autura`). */
+/** Configuration of an Autura connection (`autura`). */
 export interface AuturaConfiguration {
   /**
    * Authentication Key.
@@ -813,7 +819,7 @@ export interface AuturaConfiguration {
 export type AuturaConnectionArgs = TypedConnectionArgs<AuturaConfiguration>;
 
 /**
- * A Autura connection (`autura`).
+ * An Autura connection (`autura`).
  *
  * Secret values (`authenticationKey`) are kept secret.
  *
@@ -830,7 +836,7 @@ export class AuturaConnection extends TypedConnection<AuturaConfiguration> {
   }
 }
 
-/** Configuration of a AWS Athena connection (`awsathena`). */
+/** Configuration of an AWS Athena connection (`awsathena`). */
 export interface AwsathenaConfiguration {
   /**
    * Authentication Method. How to authenticate with AWS. Defaults to Access Key and Secret.
@@ -872,7 +878,7 @@ export interface AwsathenaConfiguration {
 export type AwsathenaConnectionArgs = TypedConnectionArgs<AwsathenaConfiguration>;
 
 /**
- * A AWS Athena connection (`awsathena`).
+ * An AWS Athena connection (`awsathena`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -892,7 +898,7 @@ export class AwsathenaConnection extends TypedConnection<AwsathenaConfiguration>
   }
 }
 
-/** Configuration of a AWS OpenSearch connection (`awsopensearch`). */
+/** Configuration of an AWS OpenSearch connection (`awsopensearch`). */
 export interface AwsopensearchConfiguration {
   /**
    * Endpoint(s).
@@ -921,7 +927,7 @@ export interface AwsopensearchConfiguration {
 export type AwsopensearchConnectionArgs = TypedConnectionArgs<AwsopensearchConfiguration>;
 
 /**
- * A AWS OpenSearch connection (`awsopensearch`).
+ * An AWS OpenSearch connection (`awsopensearch`).
  *
  * Secret values (`awsSecretAccessKey`) are kept secret.
  *
@@ -938,7 +944,7 @@ export class AwsopensearchConnection extends TypedConnection<AwsopensearchConfig
   }
 }
 
-/** Configuration of a Azure Blob Storage connection (`azureblob`). */
+/** Configuration of an Azure Blob Storage connection (`azureblob`). */
 export interface AzureblobConfiguration {
   /**
    * Authentication method.
@@ -1021,7 +1027,7 @@ export interface AzureblobConfiguration {
 export type AzureblobConnectionArgs = TypedConnectionArgs<AzureblobConfiguration>;
 
 /**
- * A Azure Blob Storage connection (`azureblob`).
+ * An Azure Blob Storage connection (`azureblob`).
  *
  * This type authorises through Polytomic's interactive OAuth consent: after `pulumi up`, visit the `authUrl`
  * output to finish connecting it (until then Polytomic reports it unhealthy).
@@ -1044,7 +1050,7 @@ export class AzureblobConnection extends TypedConnection<AzureblobConfiguration>
   }
 }
 
-/** Configuration of a Azure SQL connection (`azuresql`). */
+/** Configuration of an Azure SQL connection (`azuresql`). */
 export interface AzuresqlConfiguration {
   /**
    * Server.
@@ -1125,7 +1131,7 @@ export interface AzuresqlConfiguration {
 export type AzuresqlConnectionArgs = TypedConnectionArgs<AzuresqlConfiguration>;
 
 /**
- * A Azure SQL connection (`azuresql`).
+ * An Azure SQL connection (`azuresql`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -2067,7 +2073,7 @@ export class ConstructionwireConnection extends TypedConnection<Constructionwire
   }
 }
 
-/** Configuration of a Azure Cosmos DB connection (`cosmosdb`). */
+/** Configuration of an Azure Cosmos DB connection (`cosmosdb`). */
 export interface CosmosdbConfiguration {
   /**
    * URI.
@@ -2086,7 +2092,7 @@ export interface CosmosdbConfiguration {
 export type CosmosdbConnectionArgs = TypedConnectionArgs<CosmosdbConfiguration>;
 
 /**
- * A Azure Cosmos DB connection (`cosmosdb`).
+ * An Azure Cosmos DB connection (`cosmosdb`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -2148,6 +2154,7 @@ export interface CsvConfiguration {
       /**
        * Password.
        * Example: `"secret"`.
+       * Sensitive: kept secret in state and outputs.
        */
       password?: pulumi.Input<string>;
     }>;
@@ -2161,6 +2168,7 @@ export interface CsvConfiguration {
       /**
        * Value.
        * Example: `"bar"`.
+       * Sensitive: kept secret in state and outputs.
        */
       value?: pulumi.Input<string>;
     }>;
@@ -2174,6 +2182,7 @@ export interface CsvConfiguration {
       /**
        * Value.
        * Example: `"bar"`.
+       * Sensitive: kept secret in state and outputs.
        */
       value?: pulumi.Input<string>;
     }>[]>;
@@ -2187,6 +2196,7 @@ export interface CsvConfiguration {
       /**
        * Client secret.
        * Example: `"client_secret"`.
+       * Sensitive: kept secret in state and outputs.
        */
       clientSecret?: pulumi.Input<string>;
       /**
@@ -2223,6 +2233,8 @@ export type CsvConnectionArgs = TypedConnectionArgs<CsvConfiguration>;
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
+ *
+ * Secret values (`auth.basic.password`, `auth.oauth.clientSecret`, `auth.header.value`, `auth.query[].value`) are kept secret.
  *
  * Type token: `pulumi-nodejs:dynamic/polytomic:CsvConnection`.
  */
@@ -4516,7 +4528,7 @@ export class HoneycombConnection extends TypedConnection<HoneycombConfiguration>
   }
 }
 
-/** Configuration of a HTTP Enrichment connection (`httpenrichment`). */
+/** Configuration of an HTTP Enrichment connection (`httpenrichment`). */
 export interface HttpenrichmentConfiguration {
   /**
    * Base URL.
@@ -4576,6 +4588,7 @@ export interface HttpenrichmentConfiguration {
       /**
        * Password.
        * Example: `"secret"`.
+       * Sensitive: kept secret in state and outputs.
        */
       password?: pulumi.Input<string>;
     }>;
@@ -4589,6 +4602,7 @@ export interface HttpenrichmentConfiguration {
       /**
        * Value.
        * Example: `"bar"`.
+       * Sensitive: kept secret in state and outputs.
        */
       value?: pulumi.Input<string>;
     }>;
@@ -4602,6 +4616,7 @@ export interface HttpenrichmentConfiguration {
       /**
        * Value.
        * Example: `"bar"`.
+       * Sensitive: kept secret in state and outputs.
        */
       value?: pulumi.Input<string>;
     }>[]>;
@@ -4615,6 +4630,7 @@ export interface HttpenrichmentConfiguration {
       /**
        * Client secret.
        * Example: `"client_secret"`.
+       * Sensitive: kept secret in state and outputs.
        */
       clientSecret?: pulumi.Input<string>;
       /**
@@ -4669,7 +4685,9 @@ export interface HttpenrichmentConfiguration {
 export type HttpenrichmentConnectionArgs = TypedConnectionArgs<HttpenrichmentConfiguration>;
 
 /**
- * A HTTP Enrichment connection (`httpenrichment`).
+ * An HTTP Enrichment connection (`httpenrichment`).
+ *
+ * Secret values (`auth.basic.password`, `auth.oauth.clientSecret`, `auth.header.value`, `auth.query[].value`) are kept secret.
  *
  * Type token: `pulumi-nodejs:dynamic/polytomic:HttpenrichmentConnection`.
  */
@@ -4764,7 +4782,7 @@ export class HyperlineConnection extends TypedConnection<HyperlineConfiguration>
   }
 }
 
-/** Configuration of a IBM Db2 connection (`ibm_db2`). */
+/** Configuration of an IBM Db2 connection (`ibm_db2`). */
 export interface IbmDb2Configuration {
   /**
    * Hostname.
@@ -4798,7 +4816,7 @@ export interface IbmDb2Configuration {
 export type IbmDb2ConnectionArgs = TypedConnectionArgs<IbmDb2Configuration>;
 
 /**
- * A IBM Db2 connection (`ibm_db2`).
+ * An IBM Db2 connection (`ibm_db2`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -4818,7 +4836,7 @@ export class IbmDb2Connection extends TypedConnection<IbmDb2Configuration> {
   }
 }
 
-/** Configuration of a Instantly connection (`instantly`). */
+/** Configuration of an Instantly connection (`instantly`). */
 export interface InstantlyConfiguration {
   /**
    * API Key.
@@ -4831,7 +4849,7 @@ export interface InstantlyConfiguration {
 export type InstantlyConnectionArgs = TypedConnectionArgs<InstantlyConfiguration>;
 
 /**
- * A Instantly connection (`instantly`).
+ * An Instantly connection (`instantly`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -4848,7 +4866,7 @@ export class InstantlyConnection extends TypedConnection<InstantlyConfiguration>
   }
 }
 
-/** Configuration of a Intellimize connection (`intellimize`). */
+/** Configuration of an Intellimize connection (`intellimize`). */
 export interface IntellimizeConfiguration {
   /**
    * Intellimize API Key.
@@ -4862,7 +4880,7 @@ export interface IntellimizeConfiguration {
 export type IntellimizeConnectionArgs = TypedConnectionArgs<IntellimizeConfiguration>;
 
 /**
- * A Intellimize connection (`intellimize`).
+ * An Intellimize connection (`intellimize`).
  *
  * Secret values (`apikey`) are kept secret.
  *
@@ -4879,7 +4897,7 @@ export class IntellimizeConnection extends TypedConnection<IntellimizeConfigurat
   }
 }
 
-/** Configuration of a Intercom connection (`intercom`). */
+/** Configuration of an Intercom connection (`intercom`). */
 export interface IntercomConfiguration {
 }
 
@@ -4887,7 +4905,7 @@ export interface IntercomConfiguration {
 export type IntercomConnectionArgs = TypedConnectionArgs<IntercomConfiguration>;
 
 /**
- * A Intercom connection (`intercom`).
+ * An Intercom connection (`intercom`).
  *
  * This type authorises through Polytomic's interactive OAuth consent: after `pulumi up`, visit the `authUrl`
  * output to finish connecting it (until then Polytomic reports it unhealthy).
@@ -4905,7 +4923,7 @@ export class IntercomConnection extends TypedConnection<IntercomConfiguration> {
   }
 }
 
-/** Configuration of a Ironclad connection (`ironclad`). */
+/** Configuration of an Ironclad connection (`ironclad`). */
 export interface IroncladConfiguration {
   /**
    * Environment.
@@ -4947,7 +4965,7 @@ export interface IroncladConfiguration {
 export type IroncladConnectionArgs = TypedConnectionArgs<IroncladConfiguration>;
 
 /**
- * A Ironclad connection (`ironclad`).
+ * An Ironclad connection (`ironclad`).
  *
  * Secret values (`apiKey`, `clientSecret`) are kept secret.
  *
@@ -4964,7 +4982,7 @@ export class IroncladConnection extends TypedConnection<IroncladConfiguration> {
   }
 }
 
-/** Configuration of a Iterable connection (`iterable`). */
+/** Configuration of an Iterable connection (`iterable`). */
 export interface IterableConfiguration {
   /**
    * API Key.
@@ -4983,7 +5001,7 @@ export interface IterableConfiguration {
 export type IterableConnectionArgs = TypedConnectionArgs<IterableConfiguration>;
 
 /**
- * A Iterable connection (`iterable`).
+ * An Iterable connection (`iterable`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -6298,7 +6316,7 @@ export class NotionConnection extends TypedConnection<NotionConfiguration> {
   }
 }
 
-/** Configuration of a OpenAI Ads connection (`openai_ads`). */
+/** Configuration of an OpenAI Ads connection (`openai_ads`). */
 export interface OpenaiAdsConfiguration {
   /**
    * API Key.
@@ -6311,7 +6329,7 @@ export interface OpenaiAdsConfiguration {
 export type OpenaiAdsConnectionArgs = TypedConnectionArgs<OpenaiAdsConfiguration>;
 
 /**
- * A OpenAI Ads connection (`openai_ads`).
+ * An OpenAI Ads connection (`openai_ads`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -6328,7 +6346,7 @@ export class OpenaiAdsConnection extends TypedConnection<OpenaiAdsConfiguration>
   }
 }
 
-/** Configuration of a Outreach connection (`outreach`). */
+/** Configuration of an Outreach connection (`outreach`). */
 export interface OutreachConfiguration {
   /**
    * Example: `"dasfdasz62px8lqeoakuea2ccl4rxm13i6tbyorxhu1i20kc8ruvksmzxq"`.
@@ -6356,7 +6374,7 @@ export interface OutreachConfiguration {
 export type OutreachConnectionArgs = TypedConnectionArgs<OutreachConfiguration>;
 
 /**
- * A Outreach connection (`outreach`).
+ * An Outreach connection (`outreach`).
  *
  * This type authorises through Polytomic's interactive OAuth consent: after `pulumi up`, visit the `authUrl`
  * output to finish connecting it (until then Polytomic reports it unhealthy).
@@ -7626,7 +7644,7 @@ export class RocketlaneConnection extends TypedConnection<RocketlaneConfiguratio
   }
 }
 
-/** Configuration of a S3 connection (`s3`). */
+/** Configuration of an S3 connection (`s3`). */
 export interface S3Configuration {
   /**
    * Authentication Method. How to authenticate with AWS. Defaults to Access Key and Secret.
@@ -7710,7 +7728,7 @@ export interface S3Configuration {
 export type S3ConnectionArgs = TypedConnectionArgs<S3Configuration>;
 
 /**
- * A S3 connection (`s3`).
+ * An S3 connection (`s3`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -8193,7 +8211,7 @@ export class SeismicConnection extends TypedConnection<SeismicConfiguration> {
   }
 }
 
-/** Configuration of a SFTP connection (`sftp`). */
+/** Configuration of an SFTP connection (`sftp`). */
 export interface SftpConfiguration {
   /**
    * User.
@@ -8248,7 +8266,7 @@ export interface SftpConfiguration {
 export type SftpConnectionArgs = TypedConnectionArgs<SftpConfiguration>;
 
 /**
- * A SFTP connection (`sftp`).
+ * An SFTP connection (`sftp`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -8983,7 +9001,7 @@ export class SurvicateConnection extends TypedConnection<SurvicateConfiguration>
   }
 }
 
-/** Configuration of a Azure Synapse connection (`synapse`). */
+/** Configuration of an Azure Synapse connection (`synapse`). */
 export interface SynapseConfiguration {
   /**
    * Server.
@@ -9018,7 +9036,7 @@ export interface SynapseConfiguration {
 export type SynapseConnectionArgs = TypedConnectionArgs<SynapseConfiguration>;
 
 /**
- * A Azure Synapse connection (`synapse`).
+ * An Azure Synapse connection (`synapse`).
  *
  * It can be a model source: `create` waits until Polytomic's schema cache for it is ready (see
  * `waitForSchema` and `schemaTimeoutSeconds`), so models that depend on it are created only after.
@@ -9401,7 +9419,7 @@ export class TypeformConnection extends TypedConnection<TypeformConfiguration> {
   }
 }
 
-/** Configuration of a Unbounce connection (`unbounce`). */
+/** Configuration of an Unbounce connection (`unbounce`). */
 export interface UnbounceConfiguration {
   /**
    * API Key.
@@ -9415,7 +9433,7 @@ export interface UnbounceConfiguration {
 export type UnbounceConnectionArgs = TypedConnectionArgs<UnbounceConfiguration>;
 
 /**
- * A Unbounce connection (`unbounce`).
+ * An Unbounce connection (`unbounce`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -9432,7 +9450,7 @@ export class UnbounceConnection extends TypedConnection<UnbounceConfiguration> {
   }
 }
 
-/** Configuration of a Upfluence connection (`upfluence`). */
+/** Configuration of an Upfluence connection (`upfluence`). */
 export interface UpfluenceConfiguration {
   /** Email. */
   username: pulumi.Input<string>;
@@ -9447,7 +9465,7 @@ export interface UpfluenceConfiguration {
 export type UpfluenceConnectionArgs = TypedConnectionArgs<UpfluenceConfiguration>;
 
 /**
- * A Upfluence connection (`upfluence`).
+ * An Upfluence connection (`upfluence`).
  *
  * Secret values (`password`, `oauthRefreshToken`) are kept secret.
  *
@@ -9464,7 +9482,7 @@ export class UpfluenceConnection extends TypedConnection<UpfluenceConfiguration>
   }
 }
 
-/** Configuration of a UpPromote connection (`uppromote`). */
+/** Configuration of an UpPromote connection (`uppromote`). */
 export interface UppromoteConfiguration {
   /**
    * API Key.
@@ -9477,7 +9495,7 @@ export interface UppromoteConfiguration {
 export type UppromoteConnectionArgs = TypedConnectionArgs<UppromoteConfiguration>;
 
 /**
- * A UpPromote connection (`uppromote`).
+ * An UpPromote connection (`uppromote`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
@@ -9494,7 +9512,7 @@ export class UppromoteConnection extends TypedConnection<UppromoteConfiguration>
   }
 }
 
-/** Configuration of a UserVoice connection (`uservoice`). */
+/** Configuration of an UserVoice connection (`uservoice`). */
 export interface UservoiceConfiguration {
   /**
    * Subdomain.
@@ -9513,7 +9531,7 @@ export interface UservoiceConfiguration {
 export type UservoiceConnectionArgs = TypedConnectionArgs<UservoiceConfiguration>;
 
 /**
- * A UserVoice connection (`uservoice`).
+ * An UserVoice connection (`uservoice`).
  *
  * Secret values (`apiKey`) are kept secret.
  *
