@@ -171,7 +171,9 @@ function generate() {
     const notes = [`Configuration of ${article(info.name)} ${info.name} connection (\`${info.id}\`).`];
     classes += `\n${doc(notes, "")}export interface ${name}Configuration ${objectType(schema, "", "", sensitive)}\n`;
     classes += `\n/** Arguments of {@link ${className}}. */\nexport type ${className}Args = TypedConnectionArgs<${name}Configuration>;\n`;
-    const classDoc = [`${article(info.name) === "an" ? "An" : "A"} ${info.name} connection (\`${info.id}\`).`];
+    const classDoc = [
+      `${article(info.name) === "an" ? "An" : "A"} ${info.name} connection (\`${info.id}\`).`,
+    ];
     if (info.use_oauth) {
       classDoc.push(
         "",
