@@ -33,9 +33,16 @@ const secretWire = (value) => ({
   value,
 });
 
-/** Starts `node @pulumi/pulumi/cmd/dynamic-provider` in `cwd` (the program folder: `require` resolves there). */
+/**
+ * Starts `node @pulumi/pulumi/cmd/dynamic-provider` in `cwd` (the program folder: `require` resolves there), from
+ * the `@pulumi/pulumi` that folder resolves, as the engine runs the program's own copy (so a folder with another
+ * version installed tests that version's server); else this repository's.
+ */
 async function startProviderServer(cwd, project = "project", env = {}) {
-  const entry = path.join(pulumiDir, "cmd", "dynamic-provider", "index.js");
+  const serverPulumiDir = path.dirname(
+    require.resolve("@pulumi/pulumi/package.json", { paths: [cwd, ROOT] }),
+  );
+  const entry = path.join(serverPulumiDir, "cmd", "dynamic-provider", "index.js");
   const child = spawn(process.execPath, [entry, "127.0.0.1:0"], {
     cwd,
     env: { ...process.env, PULUMI_NODEJS_PROJECT: project, ...env },

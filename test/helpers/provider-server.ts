@@ -49,7 +49,11 @@ const impl = require("../../bench/lib/provider-server.js") as {
   secretWire(value: unknown): Json;
 };
 
-/** Starts `node @pulumi/pulumi/cmd/dynamic-provider` in `cwd` (the program folder: `require` resolves there). */
+/**
+ * Starts `node @pulumi/pulumi/cmd/dynamic-provider` in `cwd`, the program folder: `require` resolves there, and the
+ * server is that folder's own `@pulumi/pulumi` (as the engine runs it), so a program folder with another version
+ * installed runs that version's server.
+ */
 export const startProviderServer: (cwd: string, project?: string, env?: Json) => Promise<ProviderServer> =
   impl.startProviderServer;
 
