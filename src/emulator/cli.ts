@@ -9,6 +9,9 @@ export const USAGE = `Usage: polytomic-emulator [options]
   --state FILE              load state from FILE at start, save it after every change
   --schema-ready-delay-ms N delay before a new or refreshed schema cache is ready (default 1500)
   --buckets-dir DIR         folder whose subfolders stand in for GCS buckets (default <package>/data/buckets)
+  --execution-delay-ms N    how long each step of a sync run takes (default 500)
+  --delivery-timeout-ms N   how long one webhook delivery request may take (default 30000)
+  --allow-remote-delivery   deliver sync records to any URL (default: loopback addresses only)
   --latency-ms N            add N ms to every request
   --fail-rate P             answer 503 to a share P (0..1) of requests
   --rate-limit N            answer 429 beyond N requests per second
@@ -48,6 +51,9 @@ export function parseCliArgs(
       "fail-rate": { type: "string" },
       "rate-limit": { type: "string" },
       seed: { type: "string" },
+      "execution-delay-ms": { type: "string" },
+      "delivery-timeout-ms": { type: "string" },
+      "allow-remote-delivery": { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -76,6 +82,11 @@ export function parseCliArgs(
   if (rate !== undefined) options.rateLimitPerSecond = rate;
   const seed = number(values.seed, "seed", 0);
   if (seed !== undefined) options.seed = seed;
+  const executionDelay = number(values["execution-delay-ms"], "execution-delay-ms", 0);
+  if (executionDelay !== undefined) options.executionDelayMs = executionDelay;
+  const deliveryTimeout = number(values["delivery-timeout-ms"], "delivery-timeout-ms", 1);
+  if (deliveryTimeout !== undefined) options.deliveryTimeoutMs = deliveryTimeout;
+  if (values["allow-remote-delivery"] === true) options.allowRemoteDelivery = true;
   return options;
 }
 

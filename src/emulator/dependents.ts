@@ -31,10 +31,14 @@ export function connectionDependents(state: EmulatorState, connectionId: string)
   ];
 }
 
-/** Deletes a sync and its executions. */
+/** Deletes a sync and its executions (a running one stops: its run finds it gone), with what they delivered. */
 export function deleteSync(state: EmulatorState, syncId: string): void {
   state.syncs.delete(syncId);
+  state.cursors.delete(syncId);
   for (const [id, execution] of state.executions) {
-    if (execution.sync_id === syncId) state.executions.delete(id);
+    if (execution.sync_id === syncId) {
+      state.executions.delete(id);
+      state.deliveries.delete(id);
+    }
   }
 }

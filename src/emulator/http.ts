@@ -1,5 +1,6 @@
 import type { ValidationProblem } from "../connection-types/json-schema";
 import { isPlainObject } from "../wire";
+import type { ExecutionRunner } from "./execution-runner";
 import type { EmulatorState } from "./state";
 
 /** An error answered as Polytomic's `ApiError` body `{key, message, status, metadata?}`. */
@@ -74,6 +75,8 @@ export function deleted(): HandlerResult {
 export interface RouteSettings {
   schemaReadyDelayMs: number;
   bucketsDir: string;
+  /** The background runs of executions: handlers start and cancel them through it (./execution-runner). */
+  executions: ExecutionRunner;
 }
 
 /** What a handler gets: the request, the path parameters, the state and the clock. */

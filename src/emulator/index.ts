@@ -3,6 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as path from "node:path";
+import { ExecutionRunner, isFinalStatus } from "./execution-runner";
 import { FaultInjector } from "./faults";
 import { IdempotencyStore } from "./idempotency";
 import { loadState, saveState } from "./persist";
@@ -22,6 +23,21 @@ export const DEFAULT_BUCKETS_DIR = path.join(__dirname, "../../data/buckets");
 export const DEFAULT_API_KEY = "test-api-key";
 /** How long a new or refreshed schema cache takes to become ready when `schemaReadyDelayMs` is not given. */
 export const DEFAULT_SCHEMA_READY_DELAY_MS = 1500;
+
+/** How long each step of an execution takes when `executionDelayMs` is not given. */
+export const DEFAULT_EXECUTION_DELAY_MS = 500;
+/** How long one webhook delivery request may take when `deliveryTimeoutMs` is not given. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
+
+/** Runs that were going when the state was saved cannot resume: they end `interrupted`. */
+function markInterruptedRuns(state: EmulatorState, now: number): void {
+  for (const execution of state.executions.values()) {
+    if (isFinalStatus(execution.status)) continue;
+    execution.status = "interrupted";
+    execution.completed_at ??= new Date(now).toISOString();
+    execution.errors.push("the emulator stopped during the run");
+  }
+}
 
 /** Starts a Polytomic emulator on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -47,6 +63,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   };
 
+  markInterruptedRuns(state, Date.now());
+  const executions = new ExecutionRunner(
+    {
+      executionDelayMs: options.executionDelayMs ?? DEFAULT_EXECUTION_DELAY_MS,
+      allowRemoteDelivery: options.allowRemoteDelivery === true,
+      deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+    },
+    persist,
+    options.log,
+  );
+
   const faults = new FaultInjector(options.faults ?? [], options.seed ?? 1);
   const requests: RunningEmulator["requests"] = [];
   const handler = createRequestHandler({
@@ -55,6 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     settings: {
       schemaReadyDelayMs: options.schemaReadyDelayMs ?? DEFAULT_SCHEMA_READY_DELAY_MS,
       bucketsDir: path.resolve(options.bucketsDir ?? DEFAULT_BUCKETS_DIR),
+      executions,
     },
     apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
     faults,
@@ -114,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     close() {
       closed ??= new Promise<void>((resolve) => {
+        executions.close();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close(() => resolve());

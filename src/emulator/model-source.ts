@@ -62,15 +62,24 @@ function intSetting(...values: unknown[]): number {
   return 0;
 }
 
+/** A GCS model's CSV as read: its header (or generated column names) and its data rows. */
+export interface SourceTable {
+  header: string[];
+  rows: string[][];
+  /** The file read. */
+  file: string;
+}
+
 /**
  * Reads a GCS model's CSV: model configuration `{model_from, key, file_format?, subfolder?, skip_lines?}`.
- * `key` is a file in the bucket folder (a folder for `multi_file_archive`, whose first CSV is read).
+ * `key` is a file in the bucket folder (a folder for `multi_file_archive`, whose first CSV is read). Lines to
+ * skip and whether the first row is a header come from the model and the connection.
  */
-export function readGcsSource(
+export function readGcsTable(
   connection: StoredConnection,
   configuration: Record<string, unknown>,
   bucketsDir: string,
-): SourceRead {
+): SourceTable {
   const problems: Problem[] = [];
   const modelFrom = configuration.model_from;
   if (modelFrom === undefined || modelFrom === null) {
@@ -111,7 +120,16 @@ export function readGcsSource(
     ? (rows[0] ?? []).map((h) => h.trim())
     : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
   if (hasHeaders) rows = rows.slice(1);
+  return { header, rows, file };
+}
 
+/** A GCS model's columns (types inferred from the first rows) and row count. */
+export function readGcsSource(
+  connection: StoredConnection,
+  configuration: Record<string, unknown>,
+  bucketsDir: string,
+): SourceRead {
+  const { header, rows, file } = readGcsTable(connection, configuration, bucketsDir);
   const sample = rows.slice(0, INFER_ROWS);
   const columns = header.map((name, i): SourceColumn => {
     const type = inferType(sample.map((r) => r[i] ?? ""));

@@ -5,6 +5,8 @@ import type {
   EmulatorState,
   IdempotencyRecord,
   StoredConnection,
+  StoredDelivery,
+  StoredDeliveryCursor,
   StoredExecution,
   StoredJob,
   StoredModel,
@@ -23,6 +25,8 @@ const StateFile = z.object({
   executions: z.array(Row).default([]),
   jobs: z.array(z.looseObject({ job_id: z.string() })).default([]),
   idempotency: z.array(z.looseObject({ key: z.string() })).default([]),
+  deliveries: z.array(z.looseObject({ execution_id: z.string() })).default([]),
+  cursors: z.array(z.looseObject({ sync_id: z.string() })).default([]),
 });
 
 /** Replaces `state`'s contents with the file's. Does nothing when the file does not exist. */
@@ -38,6 +42,12 @@ export function loadState(file: string, state: EmulatorState): boolean {
   for (const e of parsed.executions) state.executions.set(e.id, e as unknown as StoredExecution);
   for (const j of parsed.jobs) state.jobs.set(j.job_id, j as unknown as StoredJob);
   for (const r of parsed.idempotency) state.idempotency.set(r.key, r as unknown as IdempotencyRecord);
+  for (const d of parsed.deliveries) {
+    const list = state.deliveries.get(d.execution_id) ?? [];
+    list.push(d as unknown as StoredDelivery);
+    state.deliveries.set(d.execution_id, list);
+  }
+  for (const c of parsed.cursors) state.cursors.set(c.sync_id, c as unknown as StoredDeliveryCursor);
   return true;
 }
 
@@ -55,6 +65,8 @@ export function saveState(file: string, state: EmulatorState, now = Date.now()):
     executions: [...state.executions.values()],
     jobs: [...state.jobs.values()],
     idempotency: [...state.idempotency.values()],
+    deliveries: [...state.deliveries.values()].flat(),
+    cursors: [...state.cursors.values()],
   };
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

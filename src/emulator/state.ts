@@ -105,6 +105,27 @@ export interface StoredExecution {
   errors: string[];
 }
 
+/** One webhook request of a run and its answer, kept when the sync's target sets `record_requests: true`. */
+export interface StoredDelivery {
+  execution_id: string;
+  /** 1 for the run's first batch. */
+  batch: number;
+  records: number;
+  /** As sent, except that credentials (the `Authorization` value, an auth header's or query value) are masked. */
+  request: { method: string; url: string; headers: Record<string, string>; body: unknown };
+  /** `null` when no answer came (refused, reset, timed out). */
+  response: { status: number; headers: Record<string, string>; body: string } | null;
+  error: string | null;
+  started_at: string;
+  duration_ms: number;
+}
+
+/** What a sync's runs have delivered so far: each record's key and the hash of the fields last sent for it. */
+export interface StoredDeliveryCursor {
+  sync_id: string;
+  hashes: Record<string, string>;
+}
+
 export interface StoredJob {
   job_id: string;
   type: string;
@@ -132,6 +153,10 @@ export class EmulatorState {
   readonly executions = new Map<string, StoredExecution>();
   readonly jobs = new Map<string, StoredJob>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Recorded webhook requests, by execution id (syncs with `record_requests: true`). */
+  readonly deliveries = new Map<string, StoredDelivery[]>();
+  /** What each sync has delivered, by sync id: the next run sends only what changed since. */
+  readonly cursors = new Map<string, StoredDeliveryCursor>();
 
   /** Empties every collection (keeps the Map objects, so references held by tests stay valid). */
   clear(): void {
@@ -141,5 +166,7 @@ export class EmulatorState {
     this.executions.clear();
     this.jobs.clear();
     this.idempotency.clear();
+    this.deliveries.clear();
+    this.cursors.clear();
   }
 }

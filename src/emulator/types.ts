@@ -19,6 +19,18 @@ export interface EmulatorOptions {
   rateLimitPerSecond?: number;
   /** Called with one line per request if given. */
   log?: (line: string) => void;
+  /**
+   * How long each step of an execution takes: `created` → `running`, each webhook batch, `processing` → the
+   * final status. Default 500.
+   */
+  executionDelayMs?: number;
+  /**
+   * Deliver webhook records to any host. Default false: only loopback URLs (127.0.0.0/8, ::1, `localhost`); a
+   * run to any other URL fails, naming `--allow-remote-delivery`.
+   */
+  allowRemoteDelivery?: boolean;
+  /** How long one webhook delivery request may take before the batch (and the run) fails. Default 30000. */
+  deliveryTimeoutMs?: number;
 }
 
 export type FaultKind = "latency" | "status" | "drop-after-commit" | "drop-before-commit" | "hang";

@@ -36,6 +36,11 @@ describe("parseCliArgs", () => {
         "20",
         "--seed",
         "9",
+        "--execution-delay-ms",
+        "250",
+        "--delivery-timeout-ms",
+        "900",
+        "--allow-remote-delivery",
       ],
       {},
     );
@@ -47,6 +52,9 @@ describe("parseCliArgs", () => {
       bucketsDir: "/tmp/b",
       rateLimitPerSecond: 20,
       seed: 9,
+      executionDelayMs: 250,
+      deliveryTimeoutMs: 900,
+      allowRemoteDelivery: true,
       faults: [
         { kind: "latency", latencyMs: 5 },
         { kind: "status", status: 503, probability: 0.3 },
@@ -58,6 +66,8 @@ describe("parseCliArgs", () => {
     expect(() => parseCliArgs(["--fail-rate", "2"], {})).toThrow(/fail-rate/);
     expect(() => parseCliArgs(["--port", "x"], {})).toThrow(/port/);
     expect(() => parseCliArgs(["--bogus"], {})).toThrow();
+    expect(() => parseCliArgs(["--execution-delay-ms", "-1"], {})).toThrow(/execution-delay-ms/);
+    expect(parseCliArgs([], {}).allowRemoteDelivery).toBeUndefined();
   });
 });
 

@@ -3,9 +3,12 @@ import { SCHEDULE_FREQUENCIES } from "../../api/sync-enums";
 import { isPlainObject } from "../../wire";
 import { deepCopy, MASK } from "../config-paths";
 import { deleteSync } from "../dependents";
+import { isFinalStatus } from "../execution-runner";
 import {
+  ApiError,
   badRequest,
   bodyObject,
+  boolQuery,
   deleted,
   findOr404,
   type HandlerResult,
@@ -20,6 +23,7 @@ import {
 import { ACTOR, ORGANIZATION_ID } from "../identity";
 import type { RouteTable } from "../router";
 import type { StoredExecution, StoredSync } from "../state";
+import { newSyncExecution, runSyncExecution } from "../sync-run";
 import { checkSync } from "../sync-validation";
 
 const LIST_LIMIT = 50;
@@ -132,39 +136,125 @@ function executionResponse(e: StoredExecution) {
   return deepCopy(rest);
 }
 
+/** A sync's executions, oldest first. */
 function executionsOf(ctx: RequestContext, syncId: string): StoredExecution[] {
   return [...ctx.state.executions.values()].filter((e) => e.sync_id === syncId);
 }
 
-/** Runs at once: the execution is `completed`, counting the rows of the largest model the sync reads. */
+/** The execution of the sync that has not finished, if any (there is at most one). */
+function currentExecution(ctx: RequestContext, syncId: string): StoredExecution | undefined {
+  return executionsOf(ctx, syncId).find((e) => !isFinalStatus(e.status));
+}
+
+/**
+ * Starts a run: the execution is `created` at once and runs in the background (sync-run.ts): `running`, one step
+ * per batch, `processing`, then `completed` (or `failed`, or `canceled`), each step `executionDelayMs` apart.
+ * A second start while one runs is 409 (the reference documents a 409 on start without saying when).
+ */
 function start(ctx: RequestContext): HandlerResult {
   const sync = getSync(ctx, pathParam(ctx));
   const body = ctx.body === undefined ? {} : bodyObject(ctx);
-  const rows = Math.max(0, ...sync.model_ids.map((id) => ctx.state.models.get(id)?.rowCount ?? 0));
-  const now = iso(ctx.now());
-  const execution: StoredExecution = {
-    id: randomUUID(),
-    sync_id: sync.id,
-    status: "completed",
-    type: body.test === true ? "test" : body.resync === true ? "resync" : "manual",
-    created_at: now,
-    started_at: now,
-    completed_at: now,
-    counts: { insert: 0, update: 0, upserts: rows, delete: 0, error: 0, warnings: 0, total: rows },
-    errors: [],
-  };
+  const running = currentExecution(ctx, sync.id);
+  if (running !== undefined) {
+    throw new ApiError(
+      409,
+      "execution_in_progress",
+      `sync ${sync.id} already has an execution in progress (${running.id}, status ${running.status})`,
+      { execution_id: running.id, status: running.status },
+    );
+  }
+  const execution = newSyncExecution(
+    sync,
+    { test: body.test === true, resync: body.resync === true },
+    ctx.now(),
+  );
   ctx.state.executions.set(execution.id, execution);
+  const runner = ctx.settings.executions;
+  runner.launch(
+    execution.id,
+    (control) =>
+      runSyncExecution(ctx.state, execution, control, {
+        ...runner.settings,
+        timeoutMs: runner.settings.deliveryTimeoutMs,
+        bucketsDir: ctx.settings.bucketsDir,
+        changed: () => runner.changed(),
+      }),
+    (error) => {
+      execution.errors.push(`internal error: ${(error as Error)?.message ?? String(error)}`);
+      execution.status = "failed";
+      execution.completed_at = iso(Date.now());
+    },
+  );
   return ok({ id: execution.id, status: execution.status, created_at: execution.created_at });
 }
 
+/** `current_execution`: the run not finished yet; `last_execution`: the latest finished one. */
 function status(ctx: RequestContext): HandlerResult {
   const sync = getSync(ctx, pathParam(ctx));
-  const last = executionsOf(ctx, sync.id).at(-1);
+  const current = currentExecution(ctx, sync.id);
+  const last = executionsOf(ctx, sync.id)
+    .filter((e) => isFinalStatus(e.status))
+    .at(-1);
   return ok({
-    current_execution: null,
+    current_execution: current === undefined ? null : executionResponse(current),
     last_execution: last === undefined ? null : executionResponse(last),
     next_execution_time: null,
   });
+}
+
+/** Asks a run to stop: `canceling` until its next step, then `canceled`. A finished run is left as it is. */
+function requestCancel(ctx: RequestContext, execution: StoredExecution): string {
+  if (isFinalStatus(execution.status)) return `execution ${execution.id} is already ${execution.status}`;
+  if (ctx.settings.executions.cancel(execution.id)) {
+    execution.status = "canceling";
+  } else {
+    execution.status = "canceled";
+    execution.completed_at = iso(ctx.now());
+  }
+  return `canceling execution ${execution.id}`;
+}
+
+function cancel(ctx: RequestContext): HandlerResult {
+  const sync = getSync(ctx, pathParam(ctx));
+  const current = currentExecution(ctx, sync.id);
+  return ok({ message: current === undefined ? "no execution in progress" : requestCancel(ctx, current) });
+}
+
+function cancelExecution(ctx: RequestContext): HandlerResult {
+  return ok({ message: requestCancel(ctx, getExecutionOf(ctx)) });
+}
+
+/**
+ * Newest first (`ascending=true`: oldest first), `only_completed=true` for finished runs only; pages of 50,
+ * `page_token` being an offset.
+ */
+function listExecutions(ctx: RequestContext): HandlerResult {
+  const sync = getSync(ctx, pathParam(ctx));
+  let items = executionsOf(ctx, sync.id);
+  if (boolQuery(ctx.query, "only_completed")) items = items.filter((e) => isFinalStatus(e.status));
+  if (!boolQuery(ctx.query, "ascending")) items = items.reverse();
+  const offset = Math.max(0, Number(ctx.query.get("page_token") ?? 0) || 0);
+  const page = items.slice(offset, offset + LIST_LIMIT);
+  const next = offset + LIST_LIMIT < items.length ? String(offset + LIST_LIMIT) : null;
+  return ok(page.map(executionResponse), { pagination: { next_page_token: next } });
+}
+
+function getExecutionOf(ctx: RequestContext): StoredExecution {
+  const sync = getSync(ctx, pathParam(ctx));
+  const executionId = pathParam(ctx, "execution");
+  const execution = ctx.state.executions.get(executionId);
+  if (execution === undefined || execution.sync_id !== sync.id) throw notFound("execution", executionId);
+  return execution;
+}
+
+/**
+ * Emulator only (Polytomic shows captured requests in its app, not in its API): the webhook requests of a run and
+ * their answers, recorded when the sync's target sets `record_requests: true` (an empty list otherwise).
+ * Credentials are masked.
+ */
+function deliveries(ctx: RequestContext): HandlerResult {
+  const execution = getExecutionOf(ctx);
+  return ok(deepCopy(ctx.state.deliveries.get(execution.id) ?? []));
 }
 
 function activate(ctx: RequestContext): HandlerResult {
@@ -205,25 +295,6 @@ function remove(ctx: RequestContext): HandlerResult {
   return deleted();
 }
 
-/** Nothing ever runs for long in the emulator, so there is never an execution to cancel. */
-function cancel(ctx: RequestContext): HandlerResult {
-  getSync(ctx, pathParam(ctx));
-  return ok({ message: "no execution in progress" });
-}
-
-function listExecutions(ctx: RequestContext): HandlerResult {
-  const sync = getSync(ctx, pathParam(ctx));
-  return ok(executionsOf(ctx, sync.id).map(executionResponse), { pagination: { next_page_token: null } });
-}
-
-function getExecution(ctx: RequestContext): HandlerResult {
-  const sync = getSync(ctx, pathParam(ctx));
-  const executionId = pathParam(ctx, "execution");
-  const execution = ctx.state.executions.get(executionId);
-  if (execution === undefined || execution.sync_id !== sync.id) throw notFound("execution", executionId);
-  return ok(executionResponse(execution));
-}
-
 /** Model syncs, their schedules and their executions. */
 export const routes: RouteTable = [
   ["GET", "/api/syncs", list],
@@ -236,6 +307,8 @@ export const routes: RouteTable = [
   ["POST", "/api/syncs/:id/cancel", cancel],
   ["POST", "/api/syncs/:id/executions", start],
   ["GET", "/api/syncs/:id/executions", listExecutions],
-  ["GET", "/api/syncs/:id/executions/:execution", getExecution],
+  ["GET", "/api/syncs/:id/executions/:execution", (ctx) => ok(executionResponse(getExecutionOf(ctx)))],
+  ["POST", "/api/syncs/:id/executions/:execution/cancel", cancelExecution],
+  ["GET", "/api/syncs/:id/executions/:execution/requests", deliveries],
   ["GET", "/api/syncs/:id/status", status],
 ];
