@@ -1,5 +1,6 @@
 /**
- * pulumi-polytomic: Polytomic connections, models and syncs as Pulumi resources.
+ * pulumi-polytomic: Polytomic connections, models, syncs and bulk syncs as Pulumi resources, and the bulk-sync
+ * look-ups (`getBulkSource`, `getBulkDestination`).
  *
  * Provider settings come from the stack config `polytomic:apiKey` (secret) and `polytomic:deploymentUrl`, or the
  * environment variables `POLYTOMIC_API_KEY` and `POLYTOMIC_DEPLOYMENT_URL`.
@@ -8,6 +9,7 @@
 import type * as client from "./client";
 
 export type { RequestLogEntry, RetryPolicy, TransportOptions } from "./client";
+export * from "./lookups";
 export * from "./resources";
 
 /**

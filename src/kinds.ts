@@ -12,6 +12,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { TYPED_CONNECTION_CLASSES } from "./generated/connection-kinds";
+import { BULK_SYNC_SPEC } from "./providers/bulk-sync-spec";
 import { ConnectionProvider } from "./providers/connection-provider";
 import { MODEL_SPEC } from "./providers/model-spec";
 import { ObjectProvider, type ObjectSpec } from "./providers/object-provider";
@@ -89,6 +90,7 @@ const connectionKind = (kind: string, connectionType?: string): KindDefinition =
 export const OBJECT_KINDS: readonly KindDefinition[] = [
   objectKind("Model", resources.Model, MODEL_SPEC as never),
   objectKind("Sync", resources.Sync, SYNC_SPEC as never),
+  objectKind("BulkSync", resources.BulkSync, BULK_SYNC_SPEC as never),
 ];
 
 /** The generic `Connection` class and one typed class per connection type. */

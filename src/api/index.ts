@@ -1,3 +1,5 @@
+export * from "./bulk-sync";
+export * from "./bulk-sync-enums";
 export * from "./common";
 export * from "./connection";
 export * from "./identity";

@@ -1,6 +1,8 @@
 import type { ZodType } from "zod";
 import { z } from "zod";
 import {
+  type BulkSyncRequest,
+  BulkSyncResponse,
   ConnectionResponse,
   type CreateConnectionRequest,
   Identity,
@@ -13,6 +15,7 @@ import {
   SyncStatus,
   type UpdateConnectionRequest,
 } from "../api";
+import { bulkSyncExtras } from "./bulk-syncs";
 import { HttpTransport, type TransportOptions } from "./transport";
 
 /** Per-call settings shared by the client's methods. */
@@ -92,6 +95,12 @@ export class PolytomicClient {
       }),
     status: (syncId: string) =>
       this.transport.call("GET", `/api/syncs/${segment(syncId)}/status`, { schema: SyncStatus }),
+  };
+
+  /** Bulk syncs (ELT), their schemas and status, and connections' bulk-sync metadata (./bulk-syncs). */
+  readonly bulkSyncs = {
+    ...this.crud<BulkSyncRequest, BulkSyncResponse>("/api/bulk/syncs", BulkSyncResponse),
+    ...bulkSyncExtras(this),
   };
 
   /** `POST base`, `GET base/{id}`, `PUT base/{id}` and `DELETE base/{id}`, each response validated by `schema`. */

@@ -52,12 +52,9 @@ export async function waitForSchemaCache(
   options: SchemaWaitOptions,
 ): Promise<SchemaWaitResult> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const initial = options.initialIntervalMs ?? 1000;
-  const maxInterval = options.maxIntervalMs ?? 30_000;
-  const share = options.proportionalCap ?? 0.1;
+  const sleep = options.sleep ?? defaultSleep;
+  const nextWait = pollIntervals(options);
   const started = now();
-  let interval = initial;
   let polls = 0;
   let last: SchemaCacheStatus | undefined;
   for (;;) {
@@ -75,8 +72,28 @@ export async function waitForSchemaCache(
         reason: `schema cache not ready after ${Math.round(waitedMs / 1000)} s (cache_status: ${last.cache_status ?? "unknown"})`,
       };
     }
-    const wait = Math.min(interval, maxInterval, initial + share * waitedMs, remaining);
-    await sleep(wait);
-    interval = Math.min(interval * 1.5, maxInterval);
+    await sleep(nextWait(waitedMs, remaining));
   }
+}
+
+/** The wait used when none is given. */
+export const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The polling policy of every schema wait: the interval starts at `initialIntervalMs`, grows by half each time,
+ * never exceeds `maxIntervalMs`, nor `initialIntervalMs` + `proportionalCap` × the time waited so far, nor the
+ * time remaining. Returns the function giving the next wait (it keeps the growing interval).
+ */
+export function pollIntervals(
+  options: Pick<SchemaWaitOptions, "initialIntervalMs" | "maxIntervalMs" | "proportionalCap">,
+): (waitedMs: number, remainingMs: number) => number {
+  const initial = options.initialIntervalMs ?? 1000;
+  const maxInterval = options.maxIntervalMs ?? 30_000;
+  const share = options.proportionalCap ?? 0.1;
+  let interval = initial;
+  return (waitedMs, remainingMs) => {
+    const wait = Math.min(interval, maxInterval, initial + share * waitedMs, remainingMs);
+    interval = Math.min(interval * 1.5, maxInterval);
+    return wait;
+  };
 }

@@ -29,6 +29,15 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
           : `must be ${issue.inclusive ? "at least" : "greater than"} ${issue.minimum}`;
     case "too_big":
       return `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
+    case "invalid_union": {
+      // Every form failed on the value's type (expandUnions handles a value of the right type).
+      const expected = issue.errors.flatMap((branch) =>
+        branch
+          .filter((e) => e.code === "invalid_type" && e.path.length === 0)
+          .map((e) => article((e as { expected: string }).expected)),
+      );
+      return expected.length > 0 ? `must be ${expected.join(" or ")}, got ${kindOf(value)}` : issue.message;
+    }
     case "invalid_value":
       return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     default:
@@ -62,6 +71,22 @@ function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]
 }
 
 /**
+ * A value that may take several forms (`string | { id, ... }`) and fails: zod reports one `invalid_union` with
+ * each form's issues. When the value has the type of exactly the forms that did not fail on its type, their
+ * issues are the user's mistakes: report those (with their paths under the value's) instead.
+ */
+function expandUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+    const fitting = issue.errors.filter(
+      (branch) => !branch.some((e) => e.code === "invalid_type" && e.path.length === 0),
+    );
+    if (fitting.length !== 1) return [issue];
+    return expandUnions((fitting[0] ?? []).map((e) => ({ ...e, path: [...issue.path, ...e.path] })));
+  });
+}
+
+/**
  * Validates `inputs` and returns every failure at once, each naming its property. Failures at or under a value
  * that is still unknown (preview) are dropped: the value will be checked when it is known.
  */
@@ -72,6 +97,7 @@ export function validateInputs<T>(
   const result = schema.safeParse(inputs);
   if (result.success) return { ok: true, value: result.data };
   const unknowns = unknownPaths(inputs);
+  const issues = expandUnions(result.error.issues);
   const failures: CheckFailure[] = [];
   const seen = new Set<string>();
   const add = (property: string, reason: string) => {
@@ -79,7 +105,7 @@ export function validateInputs<T>(
     seen.add(reason);
     failures.push({ property, reason });
   };
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     const path = issue.path;
     if (unknowns.some((u) => startsWith(path, u))) continue;
     if (issue.code === "invalid_union" && unknowns.some((u) => startsWith(u, path))) continue;

@@ -4,7 +4,7 @@ import type { PolytomicClient, RequestOptions } from "../client";
 import type { AnyKindFields } from "../resources/fields";
 import { type CheckFailure, validateInputs } from "./check";
 import { type CompareOptions, changedKeys } from "./compare";
-import { explainApiError, isNotFound } from "./errors";
+import { explainApiError, isNotFound, ResourceInitError } from "./errors";
 import { toPlain } from "./plain";
 import { clientFor, type ProviderConfig } from "./settings";
 
@@ -50,6 +50,20 @@ export interface ObjectSpec<
   /** Extra changed keys a plain comparison cannot see (e.g. Model `fields`, input names vs output objects). */
   readonly extraChanges?: (olds: O, news: I) => string[];
   api(client: PolytomicClient): ObjectApi<Req, Res>;
+  /**
+   * Sends each create or update request (an adoption's too); by default once. `send` makes a new request, with a
+   * new idempotency key, each time it is called. BulkSync retries it while the source's schema cache refreshes.
+   * `action` (`creating bulk sync "x"`) is for messages.
+   */
+  sendWrite?<T>(inputs: I, send: () => Promise<T>, action: string): Promise<T>;
+  /**
+   * After a create or update was answered: what else to write and to read (BulkSync: the schema settings the
+   * body cannot carry, the schemas and the status from their own endpoints); the result stands for the response.
+   * A failure after a create keeps the object (see {@link ResourceInitError}).
+   */
+  afterWrite?(client: PolytomicClient, response: Res, inputs: I, olds?: O): Promise<Res>;
+  /** After a read: completes the response (BulkSync: its schemas and status from their own endpoints). */
+  afterRead?(client: PolytomicClient, response: Res, previous: Partial<O> | undefined): Promise<Res>;
 }
 
 /** The provider of one API object kind: check/diff offline, create (or adopt), read, update and delete. */
@@ -67,6 +81,10 @@ export class ObjectProvider<
 
   private api(): ObjectApi<Req, Res> {
     return this.spec.api(clientFor(this.config));
+  }
+
+  private send<T>(inputs: I, action: string, call: () => Promise<T>): Promise<T> {
+    return this.spec.sendWrite === undefined ? call() : this.spec.sendWrite(inputs, call, action);
   }
 
   async check(_olds: I, news: I): Promise<pulumi.dynamic.CheckResult<I>> {
@@ -96,26 +114,52 @@ export class ObjectProvider<
   async create(inputs: I): Promise<{ id: string; outs: O }> {
     const body = this.spec.request(inputs);
     const options = { secrets: this.spec.secrets(inputs) };
+    const action = `creating ${this.spec.noun} "${inputs.name}"`;
+    let response: Res;
     try {
-      const response =
+      response =
         inputs.importId === undefined
-          ? await this.api().create(body, options)
-          : await this.adopt(inputs.importId, body, options);
-      return { id: response.id, outs: toPlain(this.spec.outputs(inputs, response)) };
+          ? await this.send(inputs, action, () => this.api().create(body, options))
+          : await this.adopt(inputs, body, options, action);
     } catch (error) {
-      throw explainApiError(error, `creating ${this.spec.noun} "${inputs.name}"`);
+      throw explainApiError(error, action);
     }
+    return {
+      id: response.id,
+      outs: toPlain(this.spec.outputs(inputs, await this.completeCreate(response, inputs))),
+    };
   }
 
   /** `importId`: take over an existing object (GET to prove it exists, then PUT the desired state). */
-  private async adopt(id: string, body: Req, options: RequestOptions): Promise<Res> {
+  private async adopt(inputs: I, body: Req, options: RequestOptions, action: string): Promise<Res> {
+    const id = inputs.importId as string;
     await this.api().get(id);
-    return this.api().update(id, body, options);
+    return this.send(inputs, action, () => this.api().update(id, body, options));
+  }
+
+  /** Runs `afterWrite` for a new object; on failure the object is kept (`ResourceInitError`), never orphaned. */
+  private async completeCreate(response: Res, inputs: I): Promise<Res> {
+    if (this.spec.afterWrite === undefined) return response;
+    try {
+      return await this.spec.afterWrite(clientFor(this.config), response, inputs);
+    } catch (error) {
+      const explained = explainApiError(
+        error,
+        `completing ${this.spec.noun} "${inputs.name}" (${response.id})`,
+      );
+      const properties = toPlain(this.spec.outputs(inputs, response)) as unknown as Record<string, unknown>;
+      throw new ResourceInitError(response.id, properties, [
+        explained instanceof Error ? explained.message : String(explained),
+      ]);
+    }
   }
 
   async read(id: string, props?: O): Promise<pulumi.dynamic.ReadResult<O>> {
     try {
-      const response = await this.api().get(id);
+      let response = await this.api().get(id);
+      if (this.spec.afterRead !== undefined) {
+        response = await this.spec.afterRead(clientFor(this.config), response, props);
+      }
       const outs = toPlain(this.spec.readOutputs(props, response));
       return { id: response.id, props: outs, inputs: toPlain(this.spec.inputsOf(outs)) as unknown as O };
     } catch (error) {
@@ -124,14 +168,18 @@ export class ObjectProvider<
     }
   }
 
-  async update(id: string, _olds: O, news: I): Promise<{ outs: O }> {
+  async update(id: string, olds: O, news: I): Promise<{ outs: O }> {
+    const action = `updating ${this.spec.noun} "${news.name}" (${id})`;
     try {
-      const response = await this.api().update(id, this.spec.request(news), {
-        secrets: this.spec.secrets(news),
-      });
+      const body = this.spec.request(news);
+      const options = { secrets: this.spec.secrets(news) };
+      let response = await this.send(news, action, () => this.api().update(id, body, options));
+      if (this.spec.afterWrite !== undefined) {
+        response = await this.spec.afterWrite(clientFor(this.config), response, news, olds);
+      }
       return { outs: toPlain(this.spec.outputs(news, response)) };
     } catch (error) {
-      throw explainApiError(error, `updating ${this.spec.noun} "${news.name}" (${id})`);
+      throw explainApiError(error, action);
     }
   }
 

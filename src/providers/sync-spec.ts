@@ -2,7 +2,6 @@ import { z } from "zod";
 import {
   FILTER_FUNCTIONS,
   IDENTITY_FUNCTIONS,
-  SCHEDULE_FREQUENCIES,
   SYNC_MODES,
   type SyncRequest,
   type SyncResponse,
@@ -13,6 +12,7 @@ import type { CheckFailure } from "./check";
 import { mapKeysDeep } from "./keys";
 import type { ObjectSpec } from "./object-provider";
 import { compact } from "./plain";
+import { normalizeSchedule, ScheduleValidator } from "./schedule";
 import { UNKNOWN } from "./unknown";
 
 const ID = z.string().min(1, "must not be empty");
@@ -27,9 +27,6 @@ const SyncField = z
     encryptionEnabled: z.boolean().optional(),
   })
   .strict();
-/** `hour`/`minute` etc. are strings on the wire; numbers are accepted and sent as two-digit strings. */
-const TimePart = z.union([z.string(), z.number().int().min(0)]);
-
 const SyncInputsValidator = z
   .object({
     name: ID,
@@ -46,23 +43,7 @@ const SyncInputsValidator = z
         filterLogic: z.string().optional(),
       })
       .strict(),
-    schedule: z
-      .object({
-        frequency: z.enum(SCHEDULE_FREQUENCIES),
-        hour: TimePart.optional(),
-        minute: TimePart.optional(),
-        dayOfWeek: TimePart.optional(),
-        dayOfMonth: TimePart.optional(),
-        month: TimePart.optional(),
-        jobId: z.number().int().optional(),
-        connectionId: ID.optional(),
-        runAfter: z
-          .object({ syncIds: z.array(ID).optional(), bulkSyncIds: z.array(ID).optional() })
-          .strict()
-          .optional(),
-        runAfterSuccessOnly: z.boolean().optional(),
-      })
-      .strict(),
+    schedule: ScheduleValidator,
     identity: z
       .object({
         source: FieldRef,
@@ -171,19 +152,6 @@ function crossChecks(news: Record<string, unknown>): CheckFailure[] {
     if (o.field === undefined && o.fieldId === undefined) fail(`${p}.field`, "or fieldId is required");
   });
   return failures;
-}
-
-const pad = (v: unknown) => (typeof v === "number" ? String(v).padStart(2, "0") : v);
-
-function normalizeSchedule(schedule: SyncInputs["schedule"]): SyncInputs["schedule"] {
-  return compact({
-    ...schedule,
-    hour: pad(schedule.hour),
-    minute: pad(schedule.minute),
-    dayOfWeek: pad(schedule.dayOfWeek),
-    dayOfMonth: pad(schedule.dayOfMonth),
-    month: pad(schedule.month),
-  }) as SyncInputs["schedule"];
 }
 
 function pick<T extends Record<string, unknown>>(value: T, keys: readonly string[]): Partial<T> {

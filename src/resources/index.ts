@@ -1,4 +1,5 @@
 export * from "../generated/connection-classes";
+export * from "./bulk-sync";
 export * from "./connection";
 export type { ConnectionCommonArgs } from "./connection-base";
 export * from "./connection-resource";

@@ -1,13 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import type {
-  FILTER_FUNCTIONS,
-  IDENTITY_FUNCTIONS,
-  SCHEDULE_FREQUENCIES,
-  SYNC_MODES,
-} from "../api/sync-enums";
+import type { FILTER_FUNCTIONS, IDENTITY_FUNCTIONS, SYNC_MODES } from "../api/sync-enums";
 import type { SyncOutputs } from "../providers/sync-spec";
 import { defineFields, resourceProps, secretOutputsOf, withSecretOutputs } from "./fields";
 import { forwarderFor, TYPE_MODULE } from "./forwarders";
+import type { SyncSchedule } from "./schedule";
+
+export type { SyncSchedule };
 
 /** A model field: `{ modelId, field }`. */
 export interface SyncFieldRef {
@@ -45,27 +43,6 @@ export interface SyncTarget {
   /** Have Polytomic create the target object with these properties (instead of `object`). */
   create?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   filterLogic?: pulumi.Input<string>;
-}
-
-/** When the sync runs. `hour`/`minute` are UTC; numbers are sent as two-digit strings. */
-export interface SyncSchedule {
-  /** `manual`, `continuous`, `hourly`, `daily`, `weekly`, `custom`, `builder`, `runafter`, `multi` or `dbtcloud`. */
-  frequency: pulumi.Input<(typeof SCHEDULE_FREQUENCIES)[number]>;
-  hour?: pulumi.Input<string | number>;
-  minute?: pulumi.Input<string | number>;
-  dayOfWeek?: pulumi.Input<string | number>;
-  dayOfMonth?: pulumi.Input<string | number>;
-  month?: pulumi.Input<string | number>;
-  /** dbt Cloud job ID (`dbtcloud`). */
-  jobId?: pulumi.Input<number>;
-  /** The dbt Cloud connection (`dbtcloud`). */
-  connectionId?: pulumi.Input<string>;
-  /** Run after these syncs (`runafter`). */
-  runAfter?: pulumi.Input<{
-    syncIds?: pulumi.Input<pulumi.Input<string>[]>;
-    bulkSyncIds?: pulumi.Input<pulumi.Input<string>[]>;
-  }>;
-  runAfterSuccessOnly?: pulumi.Input<boolean>;
 }
 
 /** How records are matched in the target; required for modes `update`, `updateOrCreate` and `remove`. */
