@@ -1,5 +1,3 @@
-import { fork } from "node:child_process";
-import * as path from "node:path";
 import type { ProviderServer } from "./provider-server";
 
 /** The Pulumi secret wire form: `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
@@ -77,13 +75,23 @@ export interface RecordedResource {
   id: string;
   outputs: Json;
   createdAt: number;
+  /** Set when the object was created but failed to initialise (ErrorResourceInitFailed): the reasons. */
+  initErrors?: string[];
 }
 
-/**
- * Runs a compiled program with the real SDK in a child process; each dynamic resource goes through the real
- * provider server (Check, then Create), in the order the program's dependencies allow, as under `pulumi up`.
- */
-export async function deployThroughServer(options: {
+/** One step of {@link upThroughServer}, as the CLI would print it. */
+export interface EngineEvent {
+  op: "create" | "update" | "replace" | "same" | "delete" | "failed";
+  urn: string;
+  type: string;
+  name: string;
+  id: string;
+  error?: string;
+  replaces?: string[];
+}
+
+/** Settings of {@link upThroughServer}. */
+export interface UpOptions {
   programFile: string;
   programDir: string;
   project: string;
@@ -91,63 +99,43 @@ export async function deployThroughServer(options: {
   config: Json;
   secretKeys: string[];
   server: ProviderServer;
+  /** The state of the last `up` (none: a new stack). */
+  state?: RecordedResource[];
   onCreated?: (resource: RecordedResource) => void;
-}): Promise<{ resources: RecordedResource[]; outputs: Json }> {
-  const resources: RecordedResource[] = [];
-  const secretOutputs = new Map<string, string[]>();
-  const child = fork(
-    path.join(__dirname, "..", "e2e", "program-driver.js"),
-    [options.programFile, options.project, options.stack],
-    {
-      cwd: options.programDir,
-      env: {
-        ...process.env,
-        DRIVER_CONFIG: JSON.stringify(options.config),
-        DRIVER_SECRET_KEYS: JSON.stringify(options.secretKeys),
-      },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
-  try {
-    const outputs = await new Promise<Json>((resolve, reject) => {
-      child.on("exit", (code) => reject(new Error(`program driver exited with ${code}`)));
-      child.on("message", async (message: { seq?: number; kind: string; payload: any }) => {
-        if (message.kind === "done") return resolve(message.payload);
-        if (message.kind === "failed") return reject(new Error(message.payload));
-        if (message.kind === "options") {
-          secretOutputs.set(message.payload.name, message.payload.additionalSecretOutputs);
-          return;
-        }
-        const { type, name, inputs: registered } = message.payload;
-        try {
-          const urn = `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`;
-          const { value, secretPaths } = unwrapSecrets(registered);
-          const checked = await options.server.check(urn, {}, value as Json);
-          if (checked.failures.length > 0)
-            throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
-          const created = await options.server.create(urn, checked.inputs);
-          const record: RecordedResource = {
-            urn,
-            type,
-            name,
-            registeredInputs: registered,
-            inputs: checked.inputs,
-            secretInputPaths: secretPaths,
-            additionalSecretOutputs: secretOutputs.get(name) ?? [],
-            id: created.id,
-            outputs: created.props,
-            createdAt: Date.now(),
-          };
-          resources.push(record);
-          options.onCreated?.(record);
-          child.send({ seq: message.seq, result: { id: created.id, state: created.props } });
-        } catch (error) {
-          child.send({ seq: message.seq, error: String(error) });
-        }
-      });
-    });
-    return { resources, outputs };
-  } finally {
-    child.kill();
-  }
+  onEvent?: (event: EngineEvent) => void;
+  /** Leave out the program's own stdout and stderr. */
+  quiet?: boolean;
+}
+
+const localEngine = require("../../scripts/lib/local-engine.js") as {
+  up(options: UpOptions): Promise<{ resources: RecordedResource[]; outputs: Json; error?: Error }>;
+  destroy(options: {
+    server: ProviderServer;
+    resources: RecordedResource[];
+    onEvent?: (event: EngineEvent) => void;
+  }): Promise<void>;
+};
+
+/**
+ * `pulumi up` without the CLI (scripts/lib/local-engine.js): the program runs with the real SDK in a child
+ * process; each dynamic resource goes through the real provider server (Check, then Create; or Diff, then Update,
+ * replacement or nothing against `state`), in the order the program's dependencies allow. A failure resolves with
+ * `error` and the state as far as it got.
+ */
+export const upThroughServer = (options: UpOptions) => localEngine.up(options);
+
+/** `pulumi destroy` without the CLI: deletes a state's resources, dependents first. */
+export const destroyThroughServer = (
+  server: ProviderServer,
+  resources: RecordedResource[],
+  onEvent?: (event: EngineEvent) => void,
+) => localEngine.destroy({ server, resources, ...(onEvent === undefined ? {} : { onEvent }) });
+
+/** {@link upThroughServer} for a new stack, throwing on failure. */
+export async function deployThroughServer(
+  options: Omit<UpOptions, "state">,
+): Promise<{ resources: RecordedResource[]; outputs: Json }> {
+  const result = await localEngine.up(options);
+  if (result.error !== undefined) throw result.error;
+  return { resources: result.resources, outputs: result.outputs };
 }

@@ -1,7 +1,8 @@
-// Runs a compiled Pulumi program under the real Pulumi SDK with runtime mocks. Every resource registration is
-// forwarded over IPC to the parent process, which drives the real dynamic-provider server and answers with the
-// id and outputs; the program then goes on exactly as under the engine (dependencies wait for those outputs).
-// Usage (forked by the test, cwd = the program folder): node program-driver.js <program.js> <project> <stack>
+// Runs a compiled Pulumi program under the real Pulumi SDK with runtime mocks standing in for the engine's
+// resource monitor. Every resource registration is forwarded over IPC to the parent process (scripts/lib/
+// local-engine.js), which drives the real dynamic-provider server and answers with the id and outputs; the program
+// then goes on exactly as under the engine (dependencies wait for those outputs).
+// Usage (forked, cwd = the program folder): node program-driver.js <program.js> <project> <stack>
 
 const [programFile, project, stack] = process.argv.slice(2);
 const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [process.cwd()] }));
