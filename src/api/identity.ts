@@ -11,5 +11,6 @@ export const Identity = z.looseObject({
   is_organization: optional(z.boolean()),
   is_partner: optional(z.boolean()),
   is_user: optional(z.boolean()),
+  is_system: optional(z.boolean()),
 });
 export type Identity = z.infer<typeof Identity>;

@@ -4,5 +4,7 @@ export * from "./common";
 export * from "./connection";
 export * from "./identity";
 export * from "./model";
+export * from "./organization-enums";
+export * from "./organizations";
 export * from "./sync";
 export * from "./sync-enums";

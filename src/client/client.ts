@@ -16,6 +16,7 @@ import {
   type UpdateConnectionRequest,
 } from "../api";
 import { bulkSyncExtras } from "./bulk-syncs";
+import { organizationCalls } from "./organizations";
 import { HttpTransport, type TransportOptions } from "./transport";
 
 /** Per-call settings shared by the client's methods. */
@@ -102,6 +103,12 @@ export class PolytomicClient {
     ...this.crud<BulkSyncRequest, BulkSyncResponse>("/api/bulk/syncs", BulkSyncResponse),
     ...bulkSyncExtras(this),
   };
+
+  /**
+   * Organizations, users and their keys, roles, policies, the event webhook, global error subscribers and schema
+   * overrides (./organizations).
+   */
+  readonly admin = organizationCalls(this);
 
   /** `POST base`, `GET base/{id}`, `PUT base/{id}` and `DELETE base/{id}`, each response validated by `schema`. */
   crud<Req, Res, UpdateReq = Req>(base: string, schema: ZodType<Res>): CrudCalls<Req, Res, UpdateReq> {

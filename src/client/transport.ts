@@ -34,8 +34,17 @@ export interface RequestLogEntry {
 
 /** Settings for {@link HttpTransport}. */
 export interface TransportOptions {
-  /** A Polytomic API key; sent as `Authorization: Bearer <apiKey>`. */
+  /**
+   * The key: a Polytomic API key, or a partner or deployment key. Sent as `Authorization: Bearer <apiKey>`, or as
+   * HTTP Basic when {@link organizationId} is set.
+   */
   readonly apiKey: string;
+  /**
+   * With a partner or deployment key: the organization to act in. The key is then sent as HTTP Basic with the
+   * organization id as the user name (`Authorization: Basic base64("<organizationId>:<key>")`), the way Polytomic
+   * documents organization-scoped calls of those keys.
+   */
+  readonly organizationId?: string;
   /** Default `https://app.polytomic.com`; a self-hosted deployment or the local emulator otherwise. */
   readonly deploymentUrl?: string;
   /** Default {@link API_VERSION}. */
@@ -60,6 +69,8 @@ export interface CallOptions<T> {
   readonly body?: unknown;
   /** Validates the `data` of the response envelope. Without it the call expects no particular body. */
   readonly schema?: ZodType<T>;
+  /** The response is the value itself, without the `{data}` envelope (global error subscribers). */
+  readonly bare?: boolean;
   /** Values to redact from errors besides the API key (e.g. secret configuration values sent in the body). */
   readonly secrets?: readonly string[];
   /** A POST's key; generated when absent. The same key is sent on every retry of the call. */
@@ -83,6 +94,8 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class HttpTransport {
   readonly baseUrl: string;
   private readonly apiKey: string;
+  /** The `Authorization` header's value (Bearer, or Basic with the organization id). */
+  private readonly authorization: string;
   private readonly apiVersion: string;
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
@@ -95,6 +108,11 @@ export class HttpTransport {
     }
     this.options = options;
     this.apiKey = options.apiKey.trim();
+    const organizationId = options.organizationId?.trim();
+    this.authorization =
+      organizationId === undefined || organizationId === ""
+        ? `Bearer ${this.apiKey}`
+        : `Basic ${Buffer.from(`${organizationId}:${this.apiKey}`).toString("base64")}`;
     this.baseUrl = normalizeDeploymentUrl(options.deploymentUrl);
     this.apiVersion = options.apiVersion ?? API_VERSION;
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -107,7 +125,9 @@ export class HttpTransport {
     const now = this.options.now ?? Date.now;
     const sleep = this.options.sleep ?? delay;
     const random = this.options.random ?? Math.random;
-    const secrets = expandSecrets([this.apiKey, ...(options.secrets ?? [])]);
+    // The header's credential too: a Basic one is the key in another spelling.
+    const credential = this.authorization.slice(this.authorization.indexOf(" ") + 1);
+    const secrets = expandSecrets([this.apiKey, credential, ...(options.secrets ?? [])]);
     const pathWithQuery = path + buildQuery(options.query);
     const idempotencyKey = method === "POST" ? (options.idempotencyKey ?? newIdempotencyKey()) : undefined;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -149,7 +169,7 @@ export class HttpTransport {
       });
       const request = { method, path: pathWithQuery, attempts: attempt, idempotencyKey };
       if (failed === undefined && outcome.kind === "response") {
-        return this.unwrap(outcome, options.schema, request, secrets);
+        return this.unwrap(outcome, options.schema, request, secrets, options.bare === true);
       }
       if (retryInMs === undefined) throw toError(outcome, request, secrets);
       await sleep(retryInMs);
@@ -158,7 +178,7 @@ export class HttpTransport {
 
   private headers(idempotencyKey: string | undefined, hasBody: boolean): Record<string, string> {
     return {
-      authorization: `Bearer ${this.apiKey}`,
+      authorization: this.authorization,
       "x-polytomic-version": this.apiVersion,
       "user-agent": `pulumi-polytomic/${PACKAGE_VERSION}`,
       accept: "application/json",
@@ -199,12 +219,13 @@ export class HttpTransport {
     schema: ZodType<T> | undefined,
     request: FailedRequest,
     secrets: readonly string[],
+    bare = false,
   ): T {
     if (schema === undefined) return undefined as T;
     const json = parseJson(outcome.text);
     const envelope =
       json !== null && typeof json === "object" ? (json as Record<string, unknown>) : undefined;
-    const parsed = schema.safeParse(envelope?.data);
+    const parsed = schema.safeParse(bare ? envelope : envelope?.data);
     if (parsed.success) return parsed.data;
     const problems = parsed.error.issues
       .slice(0, 10)

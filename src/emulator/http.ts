@@ -1,4 +1,5 @@
 import type { ValidationProblem } from "../connection-types/json-schema";
+import type { Caller } from "./admin-state";
 import { isPlainObject } from "../wire";
 import type { ExecutionRunner } from "./execution-runner";
 import type { EmulatorState } from "./state";
@@ -89,6 +90,11 @@ export interface RequestContext {
   state: EmulatorState;
   settings: RouteSettings;
   now(): number;
+  /**
+   * Who makes the request (the server's authentication step sets it). For organization-scoped routes `state` shows
+   * only the caller's organization (see admin-state.ts).
+   */
+  caller?: Caller;
 }
 
 /** A path parameter (`:id` in the route's pattern); the router sets every one its pattern names. */

@@ -14,6 +14,7 @@ import { createRequestHandler } from "./server";
 import { EmulatorState } from "./state";
 import type { EmulatorOptions, FaultRule, RunningEmulator } from "./types";
 
+export type { SeededOrganization } from "./admin-state";
 export type { EmulatorState } from "./state";
 export type { EmulatorOptions, FaultKind, FaultRule, RecordedRequest, RunningEmulator } from "./types";
 
@@ -42,6 +43,12 @@ function markInterruptedRuns(state: EmulatorState, now: number): void {
 /** Starts a Polytomic emulator on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const state = new EmulatorState();
+  state.admin.configure({
+    apiKeys: options.apiKeys ?? [DEFAULT_API_KEY],
+    partnerKeys: options.partnerKeys ?? [],
+    deploymentKeys: options.deploymentKeys ?? [],
+    organizations: options.organizations ?? [],
+  });
   if (options.stateFile !== undefined) loadState(options.stateFile, state);
 
   const timers = new Set<NodeJS.Timeout>();
@@ -84,7 +91,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       bucketsDir: path.resolve(options.bucketsDir ?? DEFAULT_BUCKETS_DIR),
       executions,
     },
-    apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
     faults,
     idempotency: new IdempotencyStore(state.idempotency),
     ...(options.rateLimitPerSecond !== undefined

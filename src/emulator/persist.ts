@@ -25,6 +25,7 @@ const StateFile = z.object({
   executions: z.array(Row).default([]),
   jobs: z.array(z.looseObject({ job_id: z.string() })).default([]),
   idempotency: z.array(z.looseObject({ key: z.string() })).default([]),
+  admin: z.record(z.string(), z.unknown()).optional(),
   deliveries: z.array(z.looseObject({ execution_id: z.string() })).default([]),
   cursors: z.array(z.looseObject({ sync_id: z.string() })).default([]),
 });
@@ -42,6 +43,7 @@ export function loadState(file: string, state: EmulatorState): boolean {
   for (const e of parsed.executions) state.executions.set(e.id, e as unknown as StoredExecution);
   for (const j of parsed.jobs) state.jobs.set(j.job_id, j as unknown as StoredJob);
   for (const r of parsed.idempotency) state.idempotency.set(r.key, r as unknown as IdempotencyRecord);
+  state.admin.load(parsed.admin);
   for (const d of parsed.deliveries) {
     const list = state.deliveries.get(d.execution_id) ?? [];
     list.push(d as unknown as StoredDelivery);
@@ -65,6 +67,7 @@ export function saveState(file: string, state: EmulatorState, now = Date.now()):
     executions: [...state.executions.values()],
     jobs: [...state.jobs.values()],
     idempotency: [...state.idempotency.values()],
+    admin: state.admin.snapshot(),
     deliveries: [...state.deliveries.values()].flat(),
     cursors: [...state.cursors.values()],
   };

@@ -1,7 +1,11 @@
+import type { RouteAccess } from "./admin-state";
 import type { Handler } from "./http";
 
-/** One row of a route family's table: method, pattern (`:name` matches one path segment) and handler. */
-export type RouteRow = readonly [method: string, pattern: string, handler: Handler];
+/**
+ * One row of a route family's table: method, pattern (`:name` matches one path segment), handler, and who may call
+ * it (default `organization`: a caller acting inside an organization; see {@link RouteAccess}).
+ */
+export type RouteRow = readonly [method: string, pattern: string, handler: Handler, access?: RouteAccess];
 
 /** A route family's routes (see routes/index.ts for the convention). */
 export type RouteTable = readonly RouteRow[];
@@ -12,6 +16,7 @@ interface Route {
   regex: RegExp;
   names: string[];
   handler: Handler;
+  access: RouteAccess;
 }
 
 /** A route that matched method and path, with its path parameters. */
@@ -20,6 +25,8 @@ export interface FoundRoute {
   handler: Handler;
   params: Record<string, string>;
   pattern: string;
+  /** Who may call it. */
+  access: RouteAccess;
 }
 
 /** What {@link Router.match} found: a route, a path whose other methods match (405), or nothing (404). */
@@ -33,7 +40,7 @@ export class Router {
   private readonly routes: Route[] = [];
 
   /** Adds one route. Earlier routes win where patterns overlap (`/api/syncs/schedules` before `/api/syncs/:id`). */
-  add(method: string, pattern: string, handler: Handler): this {
+  add(method: string, pattern: string, handler: Handler, access: RouteAccess = "organization"): this {
     const names: string[] = [];
     const source = pattern
       .split("/")
@@ -45,13 +52,13 @@ export class Router {
         return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       })
       .join("/");
-    this.routes.push({ method, pattern, regex: new RegExp(`^${source}$`), names, handler });
+    this.routes.push({ method, pattern, regex: new RegExp(`^${source}$`), names, handler, access });
     return this;
   }
 
   /** Adds every row of a route family's table, in order. */
   addTable(table: RouteTable): this {
-    for (const [method, pattern, handler] of table) this.add(method, pattern, handler);
+    for (const [method, pattern, handler, access] of table) this.add(method, pattern, handler, access);
     return this;
   }
 
@@ -69,7 +76,7 @@ export class Router {
       route.names.forEach((name, i) => {
         params[name] = decodeURIComponent(m[i + 1] ?? "");
       });
-      return { kind: "found", handler: route.handler, params, pattern: route.pattern };
+      return { kind: "found", handler: route.handler, params, pattern: route.pattern, access: route.access };
     }
     return allowed.length > 0 ? { kind: "method-not-allowed", allowed } : { kind: "not-found" };
   }

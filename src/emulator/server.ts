@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_VERSION } from "../wire";
+import { type Caller, callerOf, refusal, scopedState } from "./admin-state";
 import type { FaultInjector, FaultPlan } from "./faults";
 import { ApiError, badRequest, type HandlerResult, type RouteSettings } from "./http";
 import { type IdempotencyStore, isValidIdempotencyKey } from "./idempotency";
@@ -15,7 +16,6 @@ export interface PipelineDeps {
   router: Router;
   state: EmulatorState;
   settings: RouteSettings;
-  apiKeys: ReadonlySet<string>;
   faults: FaultInjector;
   idempotency: IdempotencyStore;
   rateLimiter?: RateLimiter;
@@ -61,6 +61,8 @@ interface Exchange {
   plan: FaultPlan;
   /** Whether the plan's latency has been waited out. */
   latencyServed: boolean;
+  /** Set by authenticate, for `/api` paths: who makes the request. */
+  caller?: Caller;
   /** Set by findRoute. */
   route?: FoundRoute;
   /** The `Idempotency-Key` this request holds in flight: its outcome is recorded under it. */
@@ -88,6 +90,7 @@ const PIPELINE: readonly Step[] = [
   authenticate,
   healthCheck,
   findRoute,
+  authorize,
   beginIdempotency,
   serveLatency,
   runHandler,
@@ -169,14 +172,29 @@ function applyFaultPlan(ex: Exchange): Reply | undefined {
   return terminalFaultReply(ex.plan.terminal);
 }
 
-/** Every `/api` path needs a known bearer key. */
+/**
+ * Every `/api` path needs a known key: an API key as Bearer, or a partner or deployment key as Bearer or as HTTP
+ * Basic with an organization id as the user name (admin-state.ts). The request log records who the caller is (the
+ * key's identity and organization), never the key.
+ */
 function authenticate(ex: Exchange): Reply | undefined {
   if (ex.path !== "/api" && !ex.path.startsWith("/api/")) return PASS_ON;
-  const match = /^Bearer\s+(.+)$/i.exec((header(ex.req, "authorization") ?? "").trim());
-  if (match !== null && ex.deps.apiKeys.has(match[1] ?? "")) return PASS_ON;
-  return replyError(new ApiError(401, "unauthorized", "missing or invalid API key"), {
-    "WWW-Authenticate": "Bearer",
+  const caller = callerOf(ex.deps.state.admin, header(ex.req, "authorization"));
+  if (caller instanceof ApiError) {
+    return replyError(caller, caller.status === 401 ? { "WWW-Authenticate": "Bearer" } : {});
+  }
+  ex.caller = caller;
+  // Not enumerable: a log line's own fields stay what they were (`{method, path, query, status, …}`).
+  Object.defineProperty(ex.record, "caller", {
+    value: {
+      keyId: caller.keyId,
+      kind: caller.kind,
+      organizationId: caller.organizationId,
+      ...(caller.userId === undefined ? {} : { userId: caller.userId }),
+    },
+    enumerable: false,
   });
+  return PASS_ON;
 }
 
 /** `GET /healthz`, outside the API, for whoever starts the emulator and waits for it. */
@@ -204,6 +222,13 @@ function findRoute(ex: Exchange): Reply | undefined {
   }
 }
 
+/** Who may call the route (its access: organization, partner or any): 403 for the others. */
+function authorize(ex: Exchange): Reply | undefined {
+  const refused =
+    ex.caller === undefined || ex.route === undefined ? undefined : refusal(ex.caller, ex.route.access);
+  return refused === undefined ? PASS_ON : replyError(refused);
+}
+
 /**
  * `Idempotency-Key` on a POST (the documented method; other methods ignore it): a malformed key is 400, a key
  * with a recorded outcome gets that outcome again, a key still in flight gets 409; otherwise this request holds
@@ -221,7 +246,9 @@ function beginIdempotency(ex: Exchange): Reply | undefined {
       ),
     );
   }
-  const begun = ex.deps.idempotency.begin(key);
+  // Keys are the caller's: another organization's key never replays this one's outcome.
+  const scoped = `${ex.caller?.scoped === false ? ex.caller.keyId : (ex.caller?.organizationId ?? "")}/${key}`;
+  const begun = ex.deps.idempotency.begin(scoped);
   switch (begun.kind) {
     case "in-flight":
       return replyError(
@@ -236,7 +263,7 @@ function beginIdempotency(ex: Exchange): Reply | undefined {
       return reply({ status, body, headers: { ...headers, "Idempotent-Replayed": "true" } });
     }
     case "new":
-      ex.heldKey = key;
+      ex.heldKey = scoped;
       return PASS_ON;
   }
 }
@@ -353,6 +380,7 @@ function retryAfterHeader(rule: FaultRule): Record<string, string> {
 async function handlerOutcome(ex: Exchange, body: unknown): Promise<Outcome> {
   // findRoute ran before: it answers every request it finds no route for.
   const route = ex.route!;
+  const caller = ex.caller;
   try {
     const result = await route.handler({
       method: ex.method,
@@ -360,9 +388,14 @@ async function handlerOutcome(ex: Exchange, body: unknown): Promise<Outcome> {
       query: ex.url.searchParams,
       params: route.params,
       body,
-      state: ex.deps.state,
+      // Organization-scoped routes see only the caller's organization.
+      state:
+        caller !== undefined && route.access === "organization"
+          ? scopedState(ex.deps.state, caller.organizationId)
+          : ex.deps.state,
       settings: ex.deps.settings,
       now: Date.now,
+      ...(caller === undefined ? {} : { caller }),
     });
     return resultOutcome(result);
   } catch (e) {

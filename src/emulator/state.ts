@@ -1,5 +1,7 @@
 /** The emulator's in-memory state. Everything here is plain JSON so it can be persisted (see persist.ts). */
 
+import { AdminState } from "./admin-state";
+
 export type JsonObject = Record<string, unknown>;
 
 /** When a schema cache refresh started and when it becomes (or became) ready, in epoch milliseconds. */
@@ -158,8 +160,12 @@ export class EmulatorState {
   /** What each sync has delivered, by sync id: the next run sends only what changed since. */
   readonly cursors = new Map<string, StoredDeliveryCursor>();
 
+  /** Organizations, users, roles, policies, notifications, schema overrides and keys (./admin-state). */
+  readonly admin = new AdminState();
+
   /** Empties every collection (keeps the Map objects, so references held by tests stay valid). */
   clear(): void {
+    this.admin.clear();
     this.connections.clear();
     this.models.clear();
     this.syncs.clear();

@@ -1,10 +1,21 @@
+import type { SeededOrganization } from "./admin-state";
 import type { EmulatorState } from "./state";
 
 export interface EmulatorOptions {
   /** Default 0 = ephemeral. The host is always 127.0.0.1. */
   port?: number;
-  /** Accepted bearer keys. Default `["test-api-key"]`. */
+  /** Accepted bearer keys: API keys of the default organization's user. Default `["test-api-key"]`. */
   apiKeys?: string[];
+  /**
+   * Partner keys: they manage organizations and their users (sent as Bearer), and act inside any organization of
+   * the partner when sent as HTTP Basic with the organization id as the user name. The partner's own organization
+   * is the default one. Default none.
+   */
+  partnerKeys?: string[];
+  /** Deployment keys (on-premises): like partner keys, for every organization. Default none. */
+  deploymentKeys?: string[];
+  /** More organizations of the partner, each with API keys of its administrator. Default none. */
+  organizations?: SeededOrganization[];
   /** Delay before a new or refreshed schema cache becomes ready. Default 1500. */
   schemaReadyDelayMs?: number;
   /** Folder whose subfolders stand in for GCS buckets. Default `<package>/data/buckets`. */
@@ -65,6 +76,18 @@ export interface RecordedRequest {
   fault?: string;
   /** The parsed JSON body, if any. */
   body?: unknown;
+  /**
+   * Who made the call (authenticated `/api` requests): the key's identity, never the key itself. Not enumerable,
+   * so a log line's own fields (and its JSON) stay `{method, path, query, status, …}`: read it as `r.caller`.
+   */
+  caller?: {
+    /** `api-key-1`, `partner-key-1`, `deployment-key-1`, or the id of a key created through the API. */
+    keyId: string;
+    kind: "user" | "partner" | "deployment";
+    /** The organization the call acted in. */
+    organizationId: string;
+    userId?: string;
+  };
 }
 
 export interface RunningEmulator {

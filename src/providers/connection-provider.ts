@@ -52,8 +52,9 @@ export class ConnectionProvider
     private readonly options: ConnectionProviderOptions = {},
   ) {}
 
-  private client(): PolytomicClient {
-    return clientFor(this.config);
+  /** The client for the organization the values (inputs or outputs) name, if any (partner keys need one). */
+  private client(values?: { organizationId?: string }): PolytomicClient {
+    return clientFor(this.config, "organization", values?.organizationId);
   }
 
   async check(
@@ -96,7 +97,7 @@ export class ConnectionProvider
   }
 
   async create(inputs: ConnectionInputs): Promise<{ id: string; outs: ConnectionOutputs }> {
-    const client = this.client();
+    const client = this.client(inputs);
     const body = connectionRequest(this.kind, inputs);
     const secrets = configurationSecrets(body.type, body.configuration);
     let response: Awaited<ReturnType<PolytomicClient["connections"]["create"]>>;
@@ -123,7 +124,7 @@ export class ConnectionProvider
   async read(id: string, props?: ConnectionOutputs): Promise<pulumi.dynamic.ReadResult<ConnectionOutputs>> {
     let response: Awaited<ReturnType<PolytomicClient["connections"]["get"]>>;
     try {
-      response = await this.client().connections.get(id);
+      response = await this.client(props).connections.get(id);
     } catch (error) {
       if (isNotFound(error)) return {};
       throw explainApiError(error, `reading connection ${id}`);
@@ -150,7 +151,7 @@ export class ConnectionProvider
       const body = connectionRequest(this.kind, news);
       const secrets = configurationSecrets(type, apiConfiguration(this.kind, type, news.configuration));
       try {
-        const response = await this.client().connections.update(id, body, { secrets });
+        const response = await this.client(news).connections.update(id, body, { secrets });
         outs = toPlain(outputsFromResponse(this.kind, news, response));
       } catch (error) {
         throw explainApiError(error, `updating connection "${news.name}" (${id})`);
@@ -162,7 +163,7 @@ export class ConnectionProvider
 
   async delete(id: string, props: ConnectionOutputs): Promise<void> {
     try {
-      await this.client().connections.delete(id, { force: props.forceDestroy === true });
+      await this.client(props).connections.delete(id, { force: props.forceDestroy === true });
     } catch (error) {
       if (isNotFound(error)) return;
       const users = connectionUsers(error);
@@ -188,7 +189,7 @@ export class ConnectionProvider
     const properties = toPlain({ ...outs, __provider: inputs.__provider });
     let reason: string | undefined;
     try {
-      const result = await waitForSchemaCache(() => this.client().connections.schemaStatus(id), {
+      const result = await waitForSchemaCache(() => this.client(inputs).connections.schemaStatus(id), {
         timeoutMs: schemaTimeoutMs(inputs),
         initialIntervalMs: this.options.schemaPollInitialMs,
         maxIntervalMs: this.options.schemaPollMaxMs,

@@ -9,9 +9,10 @@ import type { ProviderConfig } from "./settings";
 
 const cache = new Map<string, ProviderImplementation>();
 
-/** The implementation of a kind, with the settings `configure()` saw (cached per kind and settings). */
+/** The implementation of a kind, with the settings `configure()` saw (cached per kind and settings, in memory). */
 export function providerFor(kind: string, config?: ProviderConfig): ProviderImplementation {
-  const key = `${kind}\n${config?.apiKey ?? ""}\n${config?.deploymentUrl ?? ""}`;
+  const { apiKey, deploymentUrl, partnerKey, deploymentKey, organizationId } = config ?? {};
+  const key = JSON.stringify([kind, apiKey, deploymentUrl, partnerKey, deploymentKey, organizationId]);
   let provider = cache.get(key);
   if (provider === undefined) {
     provider = kindOf(kind).provider(config);

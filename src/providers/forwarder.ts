@@ -4,6 +4,9 @@ import type * as pulumi from "@pulumi/pulumi";
 interface ForwardedConfig {
   apiKey?: string;
   deploymentUrl?: string;
+  partnerKey?: string;
+  deploymentKey?: string;
+  organizationId?: string;
 }
 
 /**
@@ -27,12 +30,13 @@ export class PolytomicForwarder implements pulumi.dynamic.ResourceProvider {
     this.kind = kind;
   }
 
-  /** Keeps `polytomic:apiKey` and `polytomic:deploymentUrl`; never throws (checked on every call instead). */
+  /** Keeps the `polytomic:` keys, organization and URL; never throws (checked on every call instead). */
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = {
-      apiKey: req.config.get("polytomic:apiKey"),
-      deploymentUrl: req.config.get("polytomic:deploymentUrl"),
-    };
+    const config: Record<string, string | undefined> = {};
+    for (const name of ["apiKey", "partnerKey", "deploymentKey", "organizationId", "deploymentUrl"]) {
+      config[name] = req.config.get(`polytomic:${name}`);
+    }
+    this.config = config;
     return Promise.resolve();
   }
 

@@ -1,12 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { PolytomicClient, RequestOptions } from "../client";
+import { PolytomicApiError, type PolytomicClient, type RequestOptions } from "../client";
 import type { AnyKindFields } from "../resources/fields";
 import { type CheckFailure, validateInputs } from "./check";
 import { type CompareOptions, changedKeys } from "./compare";
+import type { Access, Credential } from "./credentials";
 import { explainApiError, isNotFound, ResourceInitError } from "./errors";
 import { toPlain } from "./plain";
-import { clientFor, type ProviderConfig } from "./settings";
+import { clientWith, credentialFor, type ProviderConfig } from "./settings";
 
 /** The API calls of one kind of object. */
 export interface ObjectApi<Req, Res> {
@@ -21,13 +22,18 @@ export interface ObjectApi<Req, Res> {
  * Inputs are camelCase; `request` maps them to the API's body in one place.
  */
 export interface ObjectSpec<
-  I extends { name: string; importId?: string },
-  O extends { name: string },
+  I extends { name?: string; importId?: string },
+  O extends { name?: string },
   Req,
   Res extends { id: string },
 > {
   /** "model", "sync": used in messages. */
   readonly noun: string;
+  /**
+   * How messages name one object (with its id once it has one); default `<noun> "<name>" (<id>)`. A kind without
+   * a name (a sync execution) says what it is instead.
+   */
+  readonly describe?: (values: Partial<I> | Partial<O> | undefined, id?: string) => string;
   readonly validator: z.ZodType;
   /** Rules across fields, beyond the validator; unknowns already tolerated by the rule. */
   readonly crossChecks?: (news: Record<string, unknown>) => CheckFailure[];
@@ -49,7 +55,17 @@ export interface ObjectSpec<
   readonly normalize?: (inputs: I) => I;
   /** Extra changed keys a plain comparison cannot see (e.g. Model `fields`, input names vs output objects). */
   readonly extraChanges?: (olds: O, news: I) => string[];
-  api(client: PolytomicClient): ObjectApi<Req, Res>;
+  /** Which key the kind's calls need (src/providers/credentials.ts); default `organization`. */
+  readonly access?: Access;
+  /**
+   * The organization a call acts in, from the inputs or the recorded outputs (and the id, for kinds whose id
+   * names it); default their `organizationId`. Unset: `polytomic:organizationId`, or the API key's own.
+   */
+  readonly organizationOf?: (values: Partial<I> | Partial<O> | undefined, id?: string) => string | undefined;
+  /** Advice for an API error of this kind (a duplicate name, a second webhook), added to its message. */
+  readonly explain?: (error: PolytomicApiError) => string | undefined;
+  /** The API calls; `credential` says which key is used (users go to other endpoints with a partner key). */
+  api(client: PolytomicClient, credential: Credential): ObjectApi<Req, Res>;
   /**
    * Sends each create or update request (an adoption's too); by default once. `send` makes a new request, with a
    * new idempotency key, each time it is called. BulkSync retries it while the source's schema cache refreshes.
@@ -68,8 +84,8 @@ export interface ObjectSpec<
 
 /** The provider of one API object kind: check/diff offline, create (or adopt), read, update and delete. */
 export class ObjectProvider<
-  I extends { name: string; importId?: string },
-  O extends { name: string },
+  I extends { name?: string; importId?: string },
+  O extends { name?: string },
   Req,
   Res extends { id: string },
 > implements pulumi.dynamic.ResourceProvider<I, O>
@@ -79,8 +95,39 @@ export class ObjectProvider<
     private readonly config?: ProviderConfig,
   ) {}
 
-  private api(): ObjectApi<Req, Res> {
-    return this.spec.api(clientFor(this.config));
+  /** The credential for the organization the values (inputs or outputs) name; see src/providers/credentials.ts. */
+  private credential(values?: Partial<I> | Partial<O>, id?: string): Credential {
+    const organizationId = this.spec.organizationOf
+      ? this.spec.organizationOf(values, id)
+      : (values as { organizationId?: unknown } | undefined)?.organizationId;
+    return credentialFor(
+      this.config,
+      this.spec.access,
+      typeof organizationId === "string" ? organizationId : undefined,
+    );
+  }
+
+  private client(values?: Partial<I> | Partial<O>, id?: string): PolytomicClient {
+    return clientWith(this.config, this.credential(values, id));
+  }
+
+  private api(values?: Partial<I> | Partial<O>, id?: string): ObjectApi<Req, Res> {
+    const credential = this.credential(values, id);
+    return this.spec.api(clientWith(this.config, credential), credential);
+  }
+
+  /** The error as users need it: credentials named, with the kind's own advice. */
+  private explained(error: unknown, action: string): unknown {
+    const explained = explainApiError(error, action);
+    const advice = error instanceof PolytomicApiError ? this.spec.explain?.(error) : undefined;
+    if (advice === undefined || !(explained instanceof Error)) return explained;
+    return new Error(`${explained.message} ${advice}`, { cause: error });
+  }
+
+  /** How messages name the object: `sync "x" (id)`, or the kind's own {@link ObjectSpec.describe}. */
+  private describe(values: Partial<I> | Partial<O> | undefined, id?: string): string {
+    if (this.spec.describe !== undefined) return this.spec.describe(values, id);
+    return `${this.spec.noun} "${values?.name}"${id === undefined ? "" : ` (${id})`}`;
   }
 
   private send<T>(inputs: I, action: string, call: () => Promise<T>): Promise<T> {
@@ -114,15 +161,15 @@ export class ObjectProvider<
   async create(inputs: I): Promise<{ id: string; outs: O }> {
     const body = this.spec.request(inputs);
     const options = { secrets: this.spec.secrets(inputs) };
-    const action = `creating ${this.spec.noun} "${inputs.name}"`;
+    const action = `creating ${this.describe(inputs)}`;
     let response: Res;
     try {
       response =
         inputs.importId === undefined
-          ? await this.send(inputs, action, () => this.api().create(body, options))
+          ? await this.send(inputs, action, () => this.api(inputs).create(body, options))
           : await this.adopt(inputs, body, options, action);
     } catch (error) {
-      throw explainApiError(error, action);
+      throw this.explained(error, action);
     }
     return {
       id: response.id,
@@ -133,19 +180,21 @@ export class ObjectProvider<
   /** `importId`: take over an existing object (GET to prove it exists, then PUT the desired state). */
   private async adopt(inputs: I, body: Req, options: RequestOptions, action: string): Promise<Res> {
     const id = inputs.importId as string;
-    await this.api().get(id);
-    return this.send(inputs, action, () => this.api().update(id, body, options));
+    await this.api(inputs, id).get(id);
+    return this.send(inputs, action, () => this.api(inputs, id).update(id, body, options));
   }
 
   /** Runs `afterWrite` for a new object; on failure the object is kept (`ResourceInitError`), never orphaned. */
   private async completeCreate(response: Res, inputs: I): Promise<Res> {
     if (this.spec.afterWrite === undefined) return response;
     try {
-      return await this.spec.afterWrite(clientFor(this.config), response, inputs);
+      return await this.spec.afterWrite(this.client(inputs), response, inputs);
     } catch (error) {
+      // A kind that already says what was kept (a run that failed) is passed on as it is.
+      if (error instanceof ResourceInitError) throw error;
       const explained = explainApiError(
         error,
-        `completing ${this.spec.noun} "${inputs.name}" (${response.id})`,
+        `completing ${this.describe(inputs, response.id)}`,
       );
       const properties = toPlain(this.spec.outputs(inputs, response)) as unknown as Record<string, unknown>;
       throw new ResourceInitError(response.id, properties, [
@@ -156,39 +205,39 @@ export class ObjectProvider<
 
   async read(id: string, props?: O): Promise<pulumi.dynamic.ReadResult<O>> {
     try {
-      let response = await this.api().get(id);
+      let response = await this.api(props, id).get(id);
       if (this.spec.afterRead !== undefined) {
-        response = await this.spec.afterRead(clientFor(this.config), response, props);
+        response = await this.spec.afterRead(this.client(props, id), response, props);
       }
       const outs = toPlain(this.spec.readOutputs(props, response));
       return { id: response.id, props: outs, inputs: toPlain(this.spec.inputsOf(outs)) as unknown as O };
     } catch (error) {
       if (isNotFound(error)) return {};
-      throw explainApiError(error, `reading ${this.spec.noun} ${id}`);
+      throw this.explained(error, `reading ${this.spec.noun} ${id}`);
     }
   }
 
   async update(id: string, olds: O, news: I): Promise<{ outs: O }> {
-    const action = `updating ${this.spec.noun} "${news.name}" (${id})`;
+    const action = `updating ${this.describe(news, id)}`;
     try {
       const body = this.spec.request(news);
       const options = { secrets: this.spec.secrets(news) };
-      let response = await this.send(news, action, () => this.api().update(id, body, options));
+      let response = await this.send(news, action, () => this.api(news, id).update(id, body, options));
       if (this.spec.afterWrite !== undefined) {
-        response = await this.spec.afterWrite(clientFor(this.config), response, news, olds);
+        response = await this.spec.afterWrite(this.client(news, id), response, news, olds);
       }
       return { outs: toPlain(this.spec.outputs(news, response)) };
     } catch (error) {
-      throw explainApiError(error, action);
+      throw this.explained(error, action);
     }
   }
 
   async delete(id: string, props: O): Promise<void> {
     try {
-      await this.api().delete(id);
+      await this.api(props, id).delete(id);
     } catch (error) {
       if (isNotFound(error)) return;
-      throw explainApiError(error, `deleting ${this.spec.noun} "${props.name}" (${id})`);
+      throw this.explained(error, `deleting ${this.describe(props, id)}`);
     }
   }
 }

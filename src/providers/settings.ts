@@ -1,29 +1,60 @@
 import { PolytomicClient } from "../client";
+import { type Access, type Credential, chooseCredential, type KeySetting } from "./credentials";
+
+export { MISSING_API_KEY_MESSAGE } from "./credentials";
 
 /** Provider settings as `configure()` saw them in the stack config. Lives only in the provider process. */
 export interface ProviderConfig {
   apiKey?: string;
   deploymentUrl?: string;
+  /** A partner key: manages organizations and their users; acts inside one organization with its id. */
+  partnerKey?: string;
+  /** An on-premises deployment key, used like a partner key. */
+  deploymentKey?: string;
+  /** The organization partner and deployment keys act in, unless a resource names its own. */
+  organizationId?: string;
 }
 
-/** The error every provider method throws when no API key is set. Names both ways to set one. */
-export const MISSING_API_KEY_MESSAGE =
-  "No Polytomic API key is configured. Set it with `pulumi config set --secret polytomic:apiKey <key>`, " +
-  "or set the POLYTOMIC_API_KEY environment variable where Pulumi runs.";
+/** Each setting's environment fallback. */
+const ENVIRONMENT: Readonly<Record<keyof ProviderConfig, string>> = {
+  apiKey: "POLYTOMIC_API_KEY",
+  deploymentUrl: "POLYTOMIC_DEPLOYMENT_URL",
+  partnerKey: "POLYTOMIC_PARTNER_KEY",
+  deploymentKey: "POLYTOMIC_DEPLOYMENT_KEY",
+  organizationId: "POLYTOMIC_ORGANIZATION_ID",
+};
 
 /**
- * The settings in force for one call: stack config first, then `POLYTOMIC_API_KEY` and
- * `POLYTOMIC_DEPLOYMENT_URL`, read now (not at import time) so a rotated key is picked up.
- * Throws {@link MISSING_API_KEY_MESSAGE} when there is no key; called by every method, because `configure()`
- * failing would only fail the first call.
+ * The settings in force for one call: each from the stack config first, then its environment variable
+ * (`POLYTOMIC_API_KEY`, `POLYTOMIC_PARTNER_KEY`, `POLYTOMIC_DEPLOYMENT_KEY`, `POLYTOMIC_ORGANIZATION_ID`,
+ * `POLYTOMIC_DEPLOYMENT_URL`), read now (not at import time) so a rotated key is picked up. Never throws.
  */
-export function resolveSettings(
+export function resolveSettings(config: ProviderConfig | undefined): ProviderConfig {
+  const out: ProviderConfig = {};
+  for (const name of Object.keys(ENVIRONMENT) as (keyof ProviderConfig)[]) {
+    const value = nonEmpty(config?.[name]) ?? nonEmpty(process.env[ENVIRONMENT[name]]);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * The credential for a call of kind `access` (src/providers/credentials.ts): the resource's own organization id
+ * wins over `polytomic:organizationId`. Throws the message users need when the configured keys cannot make it
+ * (every provider method calls it, because `configure()` failing would only fail the first call).
+ */
+export function credentialFor(
   config: ProviderConfig | undefined,
-): Required<Pick<ProviderConfig, "apiKey">> & ProviderConfig {
-  const apiKey = config?.apiKey ?? nonEmpty(process.env.POLYTOMIC_API_KEY);
-  if (apiKey === undefined) throw new Error(MISSING_API_KEY_MESSAGE);
-  const deploymentUrl = config?.deploymentUrl ?? nonEmpty(process.env.POLYTOMIC_DEPLOYMENT_URL);
-  return { apiKey, deploymentUrl };
+  access: Access = "organization",
+  organizationId?: string,
+): Credential {
+  const settings = resolveSettings(config);
+  const keys: Partial<Record<KeySetting, string>> = {
+    apiKey: settings.apiKey,
+    partnerKey: settings.partnerKey,
+    deploymentKey: settings.deploymentKey,
+  };
+  return chooseCredential(access, keys, nonEmpty(organizationId) ?? settings.organizationId);
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -32,15 +63,31 @@ function nonEmpty(v: string | undefined): string | undefined {
 
 const clients = new Map<string, PolytomicClient>();
 
-/** One client per (key, URL) in the process, so every resource shares its keep-alive pool. */
-export function clientFor(config: ProviderConfig | undefined): PolytomicClient {
-  const settings = resolveSettings(config);
-  const cacheKey = `${settings.deploymentUrl ?? ""}\n${settings.apiKey}`;
+/**
+ * One client per (URL, key, how it is sent, organization) in the process, so every resource shares its keep-alive
+ * pool. `access` and `organizationId` choose the key (see {@link credentialFor}).
+ */
+export function clientFor(
+  config: ProviderConfig | undefined,
+  access: Access = "organization",
+  organizationId?: string,
+): PolytomicClient {
+  return clientWith(config, credentialFor(config, access, organizationId));
+}
+
+/** The client that sends `credential`. */
+export function clientWith(config: ProviderConfig | undefined, credential: Credential): PolytomicClient {
+  const deploymentUrl = resolveSettings(config).deploymentUrl;
+  const basicOrganization = credential.scheme === "basic" ? credential.organizationId : undefined;
+  const cacheKey = [deploymentUrl ?? "", credential.scheme, basicOrganization ?? "", credential.key].join(
+    "\n",
+  );
   let client = clients.get(cacheKey);
   if (client === undefined) {
     client = new PolytomicClient({
-      apiKey: settings.apiKey,
-      deploymentUrl: settings.deploymentUrl,
+      apiKey: credential.key,
+      deploymentUrl,
+      ...(basicOrganization === undefined ? {} : { organizationId: basicOrganization }),
       timeoutMs: envNumber("POLYTOMIC_TIMEOUT_MS"),
     });
     clients.set(cacheKey, client);

@@ -75,6 +75,7 @@ export function packedTarball(): string {
  * `@pulumi/pulumi` (the peer dependency every Pulumi program has) into a fresh program folder.
  */
 export function preparePackedProgram(): { tarball: string; programDir: string; installMs: number } {
+  removeAbandonedRunDirs();
   fs.rmSync(RUN_DIR, { recursive: true, force: true });
   try {
     const tarball = pack(ROOT, path.join(RUN_DIR, "pack"));
@@ -85,6 +86,20 @@ export function preparePackedProgram(): { tarball: string; programDir: string; i
   } catch (error) {
     removePackedProgram();
     throw error;
+  }
+}
+
+/** Removes the run folders of earlier runs that were killed before their teardown (their process is gone). */
+function removeAbandonedRunDirs(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(/^pulumi-polytomic-test-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ESRCH")
+        fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
   }
 }
 

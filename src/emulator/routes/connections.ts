@@ -22,11 +22,14 @@ import {
   pathParam,
   type RequestContext,
   requireFields,
+  validationError,
 } from "../http";
-import { ACTOR, ORGANIZATION_ID } from "../identity";
+import { callerFrom } from "../admin-state";
+import { ACTOR } from "../identity";
 import type { RouteTable } from "../router";
 import { startRefresh } from "../schema-cache";
 import type { StoredConnection } from "../state";
+import { unknownPolicies } from "./permissions";
 
 const LOGO_BASE = "https://app.polytomic.com/static/logos";
 
@@ -88,6 +91,14 @@ function stringList(value: unknown, name: string): string[] {
   return value as string[];
 }
 
+/** The body's `policies`: each one a policy of the caller's organization (422 otherwise). */
+function policyList(ctx: RequestContext, value: unknown): string[] {
+  const policies = stringList(value, "policies");
+  const problems = unknownPolicies(ctx.state, policies);
+  if (problems.length > 0) throw validationError(422, problems, "", "invalid connection");
+  return policies;
+}
+
 function optionalString(value: unknown, name: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== "string") throw badRequest(`${name} must be a string`);
@@ -111,8 +122,9 @@ function create(ctx: RequestContext): HandlerResult {
     name: body.name as string,
     type,
     configuration,
-    organization_id: optionalString(body.organization_id, "organization_id") ?? ORGANIZATION_ID,
-    policies: stringList(body.policies, "policies"),
+    organization_id:
+      optionalString(body.organization_id, "organization_id") ?? callerFrom(ctx).organizationId,
+    policies: policyList(ctx, body.policies),
     healthcheck_interval: optionalString(body.healthcheck_interval, "healthcheck_interval"),
     created_at: iso(now),
     updated_at: iso(now),
@@ -141,7 +153,7 @@ function update(ctx: RequestContext): HandlerResult {
     name: body.name as string,
     configuration,
     organization_id: optionalString(body.organization_id, "organization_id") ?? existing.organization_id,
-    policies: stringList(body.policies, "policies"),
+    policies: policyList(ctx, body.policies),
     healthcheck_interval: optionalString(body.healthcheck_interval, "healthcheck_interval"),
     updated_at: iso(now),
     schemaCache: isModelSourceType(existing.type) ? startRefresh(now, ctx.settings.schemaReadyDelayMs) : null,
@@ -176,8 +188,9 @@ export const routes: RouteTable = [
     "GET",
     "/api/connection_types",
     () => ok(listConnectionTypes().map((t) => ({ ...typeRef(t.id), use_oauth: t.use_oauth }))),
+    "any",
   ],
-  ["GET", "/api/connection_types/:id", connectionTypeSchema],
+  ["GET", "/api/connection_types/:id", connectionTypeSchema, "any"],
   ["GET", "/api/connections", (ctx) => ok([...ctx.state.connections.values()].map(connectionResponse))],
   ["POST", "/api/connections", create],
   ["GET", "/api/connections/:id", (ctx) => ok(connectionResponse(getConnection(ctx, pathParam(ctx))))],

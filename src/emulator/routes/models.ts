@@ -19,9 +19,10 @@ import {
   requireFields,
   validationError,
 } from "../http";
-import { ACTOR, ORGANIZATION_ID } from "../identity";
+import { ACTOR } from "../identity";
 import { readModelSource, type SourceRead } from "../model-source";
 import type { RouteTable } from "../router";
+import { unknownPolicies } from "./permissions";
 import { isReady } from "../schema-cache";
 import type { StoredConnection, StoredJob, StoredModel, StoredModelField } from "../state";
 
@@ -259,7 +260,9 @@ function storedModel({ body, previous, connection, configuration, source, fields
     tracking_columns: lists.trackingColumns,
     labels: lists.labels,
     policies: lists.policies,
-    organization_id: typeof body.organization_id === "string" ? body.organization_id : ORGANIZATION_ID,
+    // In its connection's organization unless the body names one (another organization's is refused).
+    organization_id:
+      typeof body.organization_id === "string" ? body.organization_id : connection.organization_id,
     created_at: previous?.created_at ?? now,
     updated_at: now,
     rowCount: source?.rowCount ?? 0,
@@ -277,6 +280,7 @@ function buildModel(ctx: RequestContext, body: Record<string, unknown>, previous
 
   const problems: Problem[] = [];
   const lists = readModelLists(body, problems);
+  problems.push(...unknownPolicies(ctx.state, lists.policies));
   const now = iso(ctx.now());
   const makeField = fieldMaker(previous, now);
   const fields = sourceFields(source, lists.fields, makeField, problems);

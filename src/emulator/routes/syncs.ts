@@ -20,8 +20,10 @@ import {
   requireFields,
   validationError,
 } from "../http";
-import { ACTOR, ORGANIZATION_ID } from "../identity";
+import { callerFrom } from "../admin-state";
+import { ACTOR } from "../identity";
 import type { RouteTable } from "../router";
+import { unknownPolicies } from "./permissions";
 import type { StoredExecution, StoredSync } from "../state";
 import { newSyncExecution, runSyncExecution } from "../sync-run";
 import { checkSync } from "../sync-validation";
@@ -80,6 +82,7 @@ function buildSync(ctx: RequestContext, body: Record<string, unknown>, previous?
     target: "object",
   });
   const { problems, modelIds } = checkSync(ctx.state, body);
+  problems.push(...unknownPolicies(ctx.state, array(body.policies)));
   if (problems.length > 0) throw validationError(422, problems, "", "invalid sync");
 
   const target = deepCopy(body.target as Record<string, unknown>);
@@ -104,7 +107,8 @@ function buildSync(ctx: RequestContext, body: Record<string, unknown>, previous?
     schedule: deepCopy(body.schedule as Record<string, unknown>),
     target,
     policies: array(body.policies) as string[],
-    organization_id: typeof body.organization_id === "string" ? body.organization_id : ORGANIZATION_ID,
+    organization_id:
+      typeof body.organization_id === "string" ? body.organization_id : callerFrom(ctx).organizationId,
     sync_all_records: body.sync_all_records === true,
     skip_initial_backfill: body.skip_initial_backfill === true,
     only_enrich_updates: body.only_enrich_updates === true,
