@@ -20,7 +20,12 @@ export interface RetryPolicy {
   readonly maxRateLimitedAttempts: number;
   /** Statuses retried for every method. */
   readonly retryStatuses: readonly number[];
-  /** Statuses retried only for GET, DELETE, PUT and POSTs that carry an `Idempotency-Key`. */
+  /**
+   * Statuses retried only where asking again is safe and can help: GET, DELETE and PUT (idempotent by nature);
+   * 409 only on a POST that carries an `Idempotency-Key` (its key is still in flight). Never on a POST otherwise:
+   * Polytomic answers every retry of a keyed POST with the outcome it recorded for the key ("including error
+   * responses such as 500"), and an unkeyed one could be done twice.
+   */
   readonly retryStatusesWhenIdempotent: readonly number[];
   /**
    * Statuses never retried, whatever the lists above say: the request itself is wrong, and asking again
@@ -57,7 +62,9 @@ export interface RetryableRequest {
  * Whether an attempt may be retried, leaving budgets aside.
  * - network errors and timeouts: always (POSTs are always keyed by this client, so a replay cannot duplicate);
  * - 409: only on a keyed POST, where it means "the same key is still in flight";
- * - 500: only when replaying is safe: GET, DELETE, PUT (a full replacement) and keyed POSTs.
+ * - 500: only on GET, DELETE and PUT (a full replacement). A keyed POST answered 500 fails at once: Polytomic
+ *   records the 500 under the key and replays it to every retry, so retrying would only spend the attempts
+ *   (see {@link isRecordedFailure}).
  */
 export function isRetryable(
   policy: RetryPolicy,
@@ -70,7 +77,15 @@ export function isRetryable(
   if (policy.retryStatuses.includes(status)) return true;
   if (!policy.retryStatusesWhenIdempotent.includes(status)) return false;
   if (status === 409) return request.method === "POST" && request.keyed;
-  return request.method !== "POST" || request.keyed;
+  return request.method !== "POST";
+}
+
+/**
+ * Whether an answer is a keyed POST's 500, which Polytomic records under the `Idempotency-Key` and replays to every
+ * retry. What it did is unknown to the caller: the object may have been created before the error.
+ */
+export function isRecordedFailure(request: RetryableRequest, outcome: AttemptOutcome): boolean {
+  return outcome.kind === "response" && outcome.status === 500 && request.method === "POST" && request.keyed;
 }
 
 /**

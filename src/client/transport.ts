@@ -7,12 +7,14 @@ import { type FailedRequest, PolytomicApiError, parseApiErrorBody } from "./erro
 import { newIdempotencyKey } from "./idempotency";
 import { expandSecrets } from "./redact";
 import {
+  isRecordedFailure,
   isRetryable,
   parseRetryAfter,
   type RetryPolicy,
   resolveRetryPolicy,
   retryDelayMs,
 } from "./retry-policy";
+import { unknownOutcomeDetail } from "./unknown-outcome";
 
 /** The API version this package is written against; sent on every request. */
 
@@ -171,7 +173,7 @@ export class HttpTransport {
       if (failed === undefined && outcome.kind === "response") {
         return this.unwrap(outcome, options.schema, request, secrets, options.bare === true);
       }
-      if (retryInMs === undefined) throw toError(outcome, request, secrets);
+      if (retryInMs === undefined) throw toError(outcome, request, secrets, options.body);
       await sleep(retryInMs);
     }
   }
@@ -244,10 +246,12 @@ export class HttpTransport {
 type ResponseAttempt = { kind: "response"; status: number; text: string; retryAfter?: string };
 type AttemptResult = ResponseAttempt | { kind: "network-error"; error: unknown };
 
+/** The error for the last attempt; `sent` is the request body, named in the advice after a keyed POST's 500. */
 function toError(
   outcome: AttemptResult,
   request: FailedRequest,
   secrets: readonly string[],
+  sent: unknown,
 ): PolytomicApiError {
   if (outcome.kind === "network-error") {
     return new PolytomicApiError({
@@ -258,10 +262,22 @@ function toError(
       secrets,
     });
   }
+  const answered = parseJson(outcome.text);
+  const body = parseApiErrorBody(answered);
+  const { idempotencyKey } = request;
+  const recorded = isRecordedFailure(
+    { method: request.method, keyed: idempotencyKey !== undefined },
+    outcome,
+  );
   return new PolytomicApiError({
     status: outcome.status,
     request,
-    body: parseApiErrorBody(parseJson(outcome.text)),
+    body,
+    ...(recorded && idempotencyKey !== undefined
+      ? {
+          detail: unknownOutcomeDetail(body?.message, { path: request.path, idempotencyKey, sent, answered }),
+        }
+      : {}),
     secrets,
   });
 }

@@ -12,6 +12,23 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Polytomic's application answers 500 itself; the other statuses default to a proxy or gateway in front of it. */
+const APPLICATION_STATUS_DEFAULT = 500;
+
+/** The status a `status` fault answers. */
+export function faultStatus(rule: FaultRule): number {
+  return rule.status ?? 503;
+}
+
+/**
+ * Whether a `status` fault is an outcome of Polytomic's application (answered where the handler runs and recorded
+ * under an `Idempotency-Key`) rather than of something in front of it. See {@link FaultRule.reachesApplication}.
+ */
+export function reachesApplication(rule: FaultRule): boolean {
+  if (rule.kind !== "status") return false;
+  return rule.reachesApplication ?? faultStatus(rule) === APPLICATION_STATUS_DEFAULT;
+}
+
 /** What to do to one request. */
 export interface FaultPlan {
   /** Total delay from matching `latency` rules, applied before the handler runs. */

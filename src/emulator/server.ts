@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_VERSION } from "../wire";
 import { type Caller, callerOf, refusal, scopedState } from "./admin-state";
-import type { FaultInjector, FaultPlan } from "./faults";
+import { type FaultInjector, type FaultPlan, faultStatus, reachesApplication } from "./faults";
 import { ApiError, badRequest, type HandlerResult, type RouteSettings } from "./http";
 import { type IdempotencyStore, isValidIdempotencyKey } from "./idempotency";
 import type { RateLimiter } from "./rate-limit";
@@ -78,10 +78,12 @@ type Step = (ex: Exchange) => Reply | undefined | Promise<Reply | undefined>;
 const PASS_ON = undefined;
 
 /**
- * The request pipeline, top to bottom. Faults sit where they happen in front of Polytomic: the rate limiter and
- * the terminal faults (status, drop-before-commit, hang) answer before authentication; a latency fault is served
- * while the request holds its Idempotency-Key, so a concurrent retry sees 409; drop-after-commit runs everything
- * and drops the socket instead of answering.
+ * The request pipeline, top to bottom. Faults sit where they happen: the rate limiter and the faults in front of
+ * Polytomic's application (drop-before-commit, hang, gateway statuses such as 502/503/504) answer before
+ * authentication and are never recorded under an Idempotency-Key; a latency fault is served while the request
+ * holds its key, so a concurrent retry sees 409; an application fault (a 500) takes the handler's place, so it is
+ * recorded and replayed like any outcome; drop-after-commit runs everything and drops the socket instead of
+ * answering.
  */
 const PIPELINE: readonly Step[] = [
   readRequest,
@@ -93,6 +95,7 @@ const PIPELINE: readonly Step[] = [
   authorize,
   beginIdempotency,
   serveLatency,
+  failInApplication,
   runHandler,
   completeIdempotency,
   persistChanges,
@@ -165,7 +168,7 @@ function rateLimit(ex: Exchange): Reply | undefined {
   });
 }
 
-/** Draws this request's faults (logged with it) and answers the ones that end it in front of Polytomic. */
+/** Draws this request's faults (logged with it) and answers the ones that end it in front of the application. */
 function applyFaultPlan(ex: Exchange): Reply | undefined {
   ex.plan = ex.deps.faults.plan(ex.method, ex.path);
   if (ex.plan.kinds.length > 0) ex.record.fault = ex.plan.kinds.join("+");
@@ -275,8 +278,21 @@ async function serveLatency(ex: Exchange): Promise<undefined> {
   return PASS_ON;
 }
 
-/** The route's handler makes the outcome: its result, its ApiError, or 500 for anything else it throws. */
+/** An application fault (see `FaultRule.reachesApplication`) is the outcome in the handler's place. */
+function failInApplication(ex: Exchange): undefined {
+  const rule = ex.plan.terminal;
+  if (rule !== undefined && reachesApplication(rule)) {
+    ex.outcome = errorOutcome(injectedStatusError(rule), retryAfterHeader(rule));
+  }
+  return PASS_ON;
+}
+
+/**
+ * Unless an application fault made the outcome already, the route's handler makes it: its result, its ApiError,
+ * or 500 for anything else it throws.
+ */
 async function runHandler(ex: Exchange): Promise<undefined> {
+  if (ex.outcome !== undefined) return PASS_ON;
   ex.outcome = ex.body.ok
     ? await handlerOutcome(ex, ex.body.value)
     : errorOutcome(badRequest(`request body is not valid JSON: ${ex.body.error}`));
@@ -361,7 +377,10 @@ function terminalFaultReply(rule: FaultRule | undefined): Reply | undefined {
     case "hang":
       return { kind: "hang" };
     case "status":
-      return replyError(injectedStatusError(rule), retryAfterHeader(rule));
+      // An application fault is answered by failInApplication instead.
+      return reachesApplication(rule)
+        ? PASS_ON
+        : replyError(injectedStatusError(rule), retryAfterHeader(rule));
     default:
       // No fault, or drop-after-commit: that one lets the request through and acts when answering.
       return PASS_ON;
@@ -369,7 +388,7 @@ function terminalFaultReply(rule: FaultRule | undefined): Reply | undefined {
 }
 
 function injectedStatusError(rule: FaultRule): ApiError {
-  const status = rule.status ?? 503;
+  const status = faultStatus(rule);
   return new ApiError(status, "injected_fault", `injected fault: status ${status}`);
 }
 

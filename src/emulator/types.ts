@@ -1,6 +1,7 @@
 import type { SeededOrganization } from "./admin-state";
 import type { EmulatorState } from "./state";
 
+/** Settings for `startEmulator`; every one has a default. */
 export interface EmulatorOptions {
   /** Default 0 = ephemeral. The host is always 127.0.0.1. */
   port?: number;
@@ -44,8 +45,19 @@ export interface EmulatorOptions {
   deliveryTimeoutMs?: number;
 }
 
+/**
+ * What a fault does to a request. Where it strikes decides whether an `Idempotency-Key` records it:
+ * - `latency`: a delay, served while the request holds its key (a concurrent retry with the key gets 409);
+ * - `status`: an error answer; see {@link FaultRule.reachesApplication};
+ * - `drop-after-commit`: the request is done and its outcome recorded, then the connection is dropped
+ *   instead of answering (a retry with the key gets the recorded outcome);
+ * - `drop-before-commit`: the connection is dropped before Polytomic's application sees the request
+ *   (a reset or refused connection): nothing is done or recorded;
+ * - `hang`: no answer ever, before the application sees the request (a timeout): nothing is done or recorded.
+ */
 export type FaultKind = "latency" | "status" | "drop-after-commit" | "drop-before-commit" | "hang";
 
+/** One programmable fault; see {@link FaultKind} for what each kind does. */
 export interface FaultRule {
   /** e.g. "POST"; default any. */
   method?: string;
@@ -54,8 +66,21 @@ export interface FaultRule {
   kind: FaultKind;
   /** For `latency`. */
   latencyMs?: number;
-  /** For `status` (e.g. 503, 500, 429). */
+  /** For `status` (e.g. 503, 500, 429). Default 503. */
   status?: number;
+  /**
+   * For `status`: whether the error comes from Polytomic's application (true) or from something in front of it
+   * (false). Polytomic records an application's outcome under the request's `Idempotency-Key`, "including error
+   * responses such as 500", and answers every later request with that key the same; so an application fault is
+   * answered where the handler would run (after authentication, routing and the key's replay or 409 check),
+   * recorded under a POST's key and replayed with `Idempotent-Replayed: true`. A fault in front of the application
+   * (a gateway's 502/503/504, a rate limiter's 429) is answered before authentication and never recorded: a retry
+   * with the same key reaches the application.
+   *
+   * Default: true for 500 only; false for every other status (502, 503, 504 and the rest: answered in front,
+   * as they always were). Set it to make, e.g., a 422 or a 501 an application outcome.
+   */
+  reachesApplication?: boolean;
   /** `Retry-After` value sent with `status` faults (e.g. "1" or an HTTP date). */
   retryAfter?: string;
   /** Apply to the next N matching requests only; default unlimited. */
@@ -64,6 +89,7 @@ export interface FaultRule {
   probability?: number;
 }
 
+/** One line of the emulator's request log. */
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -90,6 +116,7 @@ export interface RecordedRequest {
   };
 }
 
+/** A started emulator: its address, request log, faults and state. */
 export interface RunningEmulator {
   /** e.g. `http://127.0.0.1:41234` (no trailing slash; API paths start with `/api/`). */
   url: string;

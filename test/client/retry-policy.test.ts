@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_RETRY_POLICY,
+  isRecordedFailure,
   isRetryable,
   parseRetryAfter,
   resolveRetryPolicy,
@@ -24,7 +25,8 @@ describe("isRetryable", () => {
     ["DELETE", false, 504, true],
     ["GET", false, 500, true],
     ["DELETE", false, 500, true],
-    ["POST", true, 500, true],
+    // Polytomic replays a keyed POST's 500 to every retry with the key: retrying cannot help.
+    ["POST", true, 500, false],
     ["POST", false, 500, false],
     ["POST", true, 409, true],
     ["POST", false, 409, false],
@@ -47,6 +49,17 @@ describe("isRetryable", () => {
     for (const status of [400, 401, 403, 404, 422]) {
       expect(isRetryable(policy, { method: "GET", keyed: false }, { kind: "response", status })).toBe(false);
     }
+  });
+});
+
+describe("isRecordedFailure", () => {
+  it("is a keyed POST's 500 only", () => {
+    const answer = (status: number) => ({ kind: "response" as const, status });
+    expect(isRecordedFailure({ method: "POST", keyed: true }, answer(500))).toBe(true);
+    expect(isRecordedFailure({ method: "POST", keyed: false }, answer(500))).toBe(false);
+    expect(isRecordedFailure({ method: "PUT", keyed: false }, answer(500))).toBe(false);
+    expect(isRecordedFailure({ method: "POST", keyed: true }, answer(503))).toBe(false);
+    expect(isRecordedFailure({ method: "POST", keyed: true }, { kind: "network-error" })).toBe(false);
   });
 });
 

@@ -41,11 +41,73 @@ describe("fault kinds", () => {
     expect((await api.post("/api/connections", webhookConnectionBody())).status).toBe(200);
   });
 
-  it("status faults are not recorded as idempotent outcomes", async () => {
-    emu.addFault({ kind: "status", status: 500, method: "POST", times: 1 });
+  it("gateway status faults (503) are not recorded as idempotent outcomes", async () => {
+    emu.addFault({ kind: "status", status: 503, method: "POST", times: 1 });
     const headers = { "Idempotency-Key": "status-fault-key-1" };
-    expect((await api.post("/api/connections", webhookConnectionBody(), { headers })).status).toBe(500);
-    expect((await api.post("/api/connections", webhookConnectionBody(), { headers })).status).toBe(200);
+    expect((await api.post("/api/connections", webhookConnectionBody(), { headers })).status).toBe(503);
+    const retry = await api.post("/api/connections", webhookConnectionBody(), { headers });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("a 500 is the application's outcome: recorded under the key and replayed, and nothing is created", async () => {
+    emu.addFault({ kind: "status", status: 500, method: "POST", path: "/api/connections", times: 1 });
+    const before = emu.state.connections.size;
+    const headers = { "Idempotency-Key": "application-500-key" };
+    const first = await api.post("/api/connections", webhookConnectionBody(), { headers });
+    expect(first.status).toBe(500);
+    expect(first.body).toMatchObject({ status: 500, key: "injected_fault" });
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    // The rule is used up: the replay is Polytomic's idempotency, not a second fault.
+    const replay = await api.post("/api/connections", webhookConnectionBody(), { headers });
+    expect(replay.status).toBe(500);
+    expect(replay.text).toBe(first.text);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(emu.state.connections.size).toBe(before);
+    expect(emu.requests.slice(-2)).toMatchObject([
+      { method: "POST", status: 500, fault: "status", idempotencyKey: "application-500-key" },
+      { method: "POST", status: 500, idempotencyKey: "application-500-key" },
+    ]);
+    expect(emu.requests.at(-1)?.fault).toBeUndefined();
+    // A new key is a new request.
+    const fresh = await api.post("/api/connections", webhookConnectionBody(), {
+      headers: { "Idempotency-Key": "application-500-key-2" },
+    });
+    expect(fresh.status).toBe(200);
+    expect(emu.state.connections.size).toBe(before + 1);
+  });
+
+  it("an application 500 comes after authentication, and a key's recorded outcome wins over it", async () => {
+    const headers = { "Idempotency-Key": "recorded-before-500" };
+    const created = await api.post("/api/connections", webhookConnectionBody(), { headers });
+    emu.addFault({ kind: "status", status: 500, method: "POST", times: 2 });
+    const unauthenticated = await api.post("/api/connections", webhookConnectionBody(), {
+      headers: { ...headers, Authorization: "Bearer wrong-key" },
+    });
+    expect(unauthenticated.status).toBe(401);
+    const replay = await api.post("/api/connections", webhookConnectionBody(), { headers });
+    expect(replay.status).toBe(200);
+    expect(replay.text).toBe(created.text);
+  });
+
+  it("reachesApplication overrides the default: a 503 from the application is replayed, a 500 in front is not", async () => {
+    emu.addFault({ kind: "status", status: 503, reachesApplication: true, method: "POST", times: 1 });
+    const applicationKey = { "Idempotency-Key": "application-503-key" };
+    expect(
+      (await api.post("/api/connections", webhookConnectionBody(), { headers: applicationKey })).status,
+    ).toBe(503);
+    const replayed = await api.post("/api/connections", webhookConnectionBody(), { headers: applicationKey });
+    expect(replayed.status).toBe(503);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+
+    emu.addFault({ kind: "status", status: 500, reachesApplication: false, method: "POST", times: 1 });
+    const gatewayKey = { "Idempotency-Key": "gateway-500-key" };
+    expect(
+      (await api.post("/api/connections", webhookConnectionBody(), { headers: gatewayKey })).status,
+    ).toBe(500);
+    expect(
+      (await api.post("/api/connections", webhookConnectionBody(), { headers: gatewayKey })).status,
+    ).toBe(200);
   });
 
   it("drop-before-commit: socket closed, nothing done", async () => {
