@@ -10,6 +10,8 @@
  *   pulumi config set webhookUrl https://example.com/polytomic-webhook   # where the records are POSTed
  *   pulumi config set gcsBucket my-bucket                                 # bucket holding high_paying_users.csv
  *   pulumi config set --secret gcsServiceAccount "$(cat service-account.json)"   # the JSON key, kept secret
+ *   pulumi config set runSync true          # optional: also run the sync once deployed (a SyncExecution)
+ *   pulumi config set syncRunTrigger 2      # optional: any new value runs it again
  *
  * `npm run demo` at the repository root runs this program against the local Polytomic emulator.
  */
@@ -60,8 +62,22 @@ const sync = new polytomic.Sync("gcs-to-webhook", {
   schedule: { frequency: "manual" },
 });
 
+// Optional (stack config `runSync: true`): run the sync once it is deployed. With the manual schedule Polytomic
+// runs it only when asked (in the app, or `POST /api/syncs/{id}/executions`); a SyncExecution asks from Pulumi,
+// waits for the run to end and fails the deployment if the run fails. It runs again only when `triggers` change
+// (here: the `syncRunTrigger` setting), never on its own.
+const run = config.getBoolean("runSync")
+  ? new polytomic.SyncExecution("sync-run", {
+      syncId: sync.id,
+      triggers: [config.get("syncRunTrigger") ?? "1"],
+    })
+  : undefined;
+
 export const webhookConnectionId = webhook.id;
 export const gcsConnectionId = gcs.id;
 export const modelId = model.id;
 export const syncId = sync.id;
 export const modelFieldNames = model.fieldNames;
+export const syncExecutionId = run?.executionId;
+export const syncRunStatus = run?.status;
+export const syncRunCounts = run?.counts;

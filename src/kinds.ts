@@ -12,11 +12,13 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { TYPED_CONNECTION_CLASSES } from "./generated/connection-kinds";
+import { BULK_SYNC_EXECUTION_SPEC } from "./providers/bulk-sync-execution-spec";
 import { BULK_SYNC_SPEC } from "./providers/bulk-sync-spec";
 import { ConnectionProvider } from "./providers/connection-provider";
 import { MODEL_SPEC } from "./providers/model-spec";
 import { ObjectProvider, type ObjectSpec } from "./providers/object-provider";
 import type { ProviderConfig } from "./providers/settings";
+import { SYNC_EXECUTION_SPEC } from "./providers/sync-execution-spec";
 import { SYNC_SPEC } from "./providers/sync-spec";
 import * as resources from "./resources";
 import { CONNECTION_FIELDS } from "./resources/connection-base";
@@ -90,7 +92,9 @@ const connectionKind = (kind: string, connectionType?: string): KindDefinition =
 export const OBJECT_KINDS: readonly KindDefinition[] = [
   objectKind("Model", resources.Model, MODEL_SPEC as never),
   objectKind("Sync", resources.Sync, SYNC_SPEC as never),
+  objectKind("SyncExecution", resources.SyncExecution, SYNC_EXECUTION_SPEC as never),
   objectKind("BulkSync", resources.BulkSync, BULK_SYNC_SPEC as never),
+  objectKind("BulkSyncExecution", resources.BulkSyncExecution, BULK_SYNC_EXECUTION_SPEC as never),
 ];
 
 /** The generic `Connection` class and one typed class per connection type. */

@@ -42,12 +42,17 @@ const DIFF_SOME = 2;
 /**
  * `pulumi up`: runs the program and brings each resource to what it declares, starting from `state` (the
  * resources of the last `up`; empty for a new stack). Resolves with the new state and the stack outputs; a failure
- * resolves too, with `error` set and the state as far as it got (an object created but not initialised included).
+ * resolves too, with `error` set and the state as far as it got: an object created but not initialised is kept
+ * with its `initErrors`, and one a replacement was to delete is kept with `pendingDelete` (deleted by the next
+ * successful `up`, or by `destroy`).
  * `onEvent({ op, urn, type, name, id, error? })` reports each step: create, update, replace, same, delete, failed.
  */
 async function up(options) {
   const { server, project, stack } = options;
-  const previous = new Map((options.state ?? []).map((r) => [r.urn, r]));
+  const prior = options.state ?? [];
+  const previous = new Map(prior.filter((r) => !r.pendingDelete).map((r) => [r.urn, r]));
+  // Objects a failed replacement left behind: deleted once an update succeeds, as the engine does.
+  const pendingDeletes = prior.filter((r) => r.pendingDelete);
   const resources = [];
   const replaced = [];
   const secretOutputs = new Map();
@@ -165,15 +170,16 @@ async function up(options) {
     child.kill();
   }
   if (failure !== undefined) {
-    // As the engine: what was not reached stays as it was.
+    // As the engine: what was not reached stays as it was; what was replaced waits to be deleted.
+    const pending = [...replaced, ...pendingDeletes].map((r) => ({ ...r, pendingDelete: true }));
     return {
-      resources: [...resources, ...previous.values(), ...replaced],
+      resources: [...resources, ...previous.values(), ...pending],
       outputs: {},
       error: new Error(failure),
     };
   }
   // Resources the program dropped, then the replaced ones, newest first.
-  const gone = [...[...previous.values()].reverse(), ...replaced.reverse()];
+  const gone = [...[...previous.values()].reverse(), ...replaced.reverse(), ...pendingDeletes];
   for (const r of gone) {
     await server.delete(r.urn, r.id, r.outputs);
     emit("delete", r);

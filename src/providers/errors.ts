@@ -12,9 +12,13 @@ export class ResourceInitError extends Error {
   readonly properties: Record<string, unknown>;
   readonly reasons: string[];
 
-  constructor(id: string, properties: Record<string, unknown>, reasons: string[]) {
+  /**
+   * `hint` replaces the default advice ("the object … was created and is kept; run `pulumi up` again to resume")
+   * where resuming is not what happens next (a run that failed is kept as it ended).
+   */
+  constructor(id: string, properties: Record<string, unknown>, reasons: string[], hint?: string) {
     super(
-      `${reasons.join("; ")} (the object ${id} was created and is kept; run \`pulumi up\` again to resume)`,
+      `${reasons.join("; ")} (${hint ?? `the object ${id} was created and is kept; run \`pulumi up\` again to resume`})`,
     );
     this.name = "ResourceInitError";
     this.id = id;

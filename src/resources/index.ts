@@ -1,8 +1,10 @@
 export * from "../generated/connection-classes";
 export * from "./bulk-sync";
+export * from "./bulk-sync-execution";
 export * from "./connection";
 export type { ConnectionCommonArgs } from "./connection-base";
 export * from "./connection-resource";
 export * from "./model";
 export * from "./sync";
+export * from "./sync-execution";
 export * from "./typed-connection";

@@ -77,6 +77,8 @@ export interface RecordedResource {
   createdAt: number;
   /** Set when the object was created but failed to initialise (ErrorResourceInitFailed): the reasons. */
   initErrors?: string[];
+  /** Set on an object a failed replacement left behind: the next successful `up` deletes it. */
+  pendingDelete?: boolean;
 }
 
 /** One step of {@link upThroughServer}, as the CLI would print it. */
