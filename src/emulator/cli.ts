@@ -9,6 +9,7 @@ export const USAGE = `Usage: polytomic-emulator [options]
   --state FILE              load state from FILE at start, save it after every change
   --schema-ready-delay-ms N delay before a new or refreshed schema cache is ready (default 1500)
   --buckets-dir DIR         folder whose subfolders stand in for GCS buckets (default <package>/data/buckets)
+  --catalog FILE            source catalog: schemas of non-bucket sources (default <package>/data/catalog.json)
   --execution-delay-ms N    how long each step of a sync run takes (default 500)
   --delivery-timeout-ms N   how long one webhook delivery request may take (default 30000)
   --allow-remote-delivery   deliver sync records to any URL (default: loopback addresses only)
@@ -47,6 +48,7 @@ export function parseCliArgs(
       state: { type: "string" },
       "schema-ready-delay-ms": { type: "string" },
       "buckets-dir": { type: "string" },
+      catalog: { type: "string" },
       "latency-ms": { type: "string" },
       "fail-rate": { type: "string" },
       "rate-limit": { type: "string" },
@@ -78,6 +80,7 @@ export function parseCliArgs(
   if (delay !== undefined) options.schemaReadyDelayMs = delay;
   if (values.state !== undefined) options.stateFile = values.state;
   if (values["buckets-dir"] !== undefined) options.bucketsDir = values["buckets-dir"];
+  if (values.catalog !== undefined) options.catalog = values.catalog;
   const rate = number(values["rate-limit"], "rate-limit", 1);
   if (rate !== undefined) options.rateLimitPerSecond = rate;
   const seed = number(values.seed, "seed", 0);

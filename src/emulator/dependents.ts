@@ -1,7 +1,7 @@
 import type { EmulatorState, StoredModel, StoredSync } from "./state";
 
 export interface Dependent {
-  type: "model" | "sync";
+  type: "model" | "sync" | "bulk_sync";
   name: string;
   id: string;
 }
@@ -19,7 +19,19 @@ export function syncsOfConnection(state: EmulatorState, connectionId: string): S
   );
 }
 
-/** What `metadata.used_by` lists for a connection: its models, then its syncs. */
+/** Bulk syncs that read from or write to the connection. */
+export function bulkSyncsOfConnection(state: EmulatorState, connectionId: string) {
+  return [...state.bulkSyncs.values()].filter(
+    (s) => s.source_connection_id === connectionId || s.destination_connection_id === connectionId,
+  );
+}
+
+/** Deletes the bulk syncs of a connection (with their schemas and runs). */
+export function deleteBulkSyncsOf(state: EmulatorState, connectionId: string): void {
+  for (const s of bulkSyncsOfConnection(state, connectionId)) state.bulkSyncs.delete(s.id);
+}
+
+/** What `metadata.used_by` lists for a connection: its models, then its syncs, then its bulk syncs. */
 export function connectionDependents(state: EmulatorState, connectionId: string): Dependent[] {
   return [
     ...modelsOfConnection(state, connectionId).map((m) => ({
@@ -28,6 +40,11 @@ export function connectionDependents(state: EmulatorState, connectionId: string)
       id: m.id,
     })),
     ...syncsOfConnection(state, connectionId).map((s) => ({ type: "sync" as const, name: s.name, id: s.id })),
+    ...bulkSyncsOfConnection(state, connectionId).map((s) => ({
+      type: "bulk_sync" as const,
+      name: s.name,
+      id: s.id,
+    })),
   ];
 }
 

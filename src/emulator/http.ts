@@ -1,6 +1,7 @@
 import type { ValidationProblem } from "../connection-types/json-schema";
-import type { Caller } from "./admin-state";
 import { isPlainObject } from "../wire";
+import type { Caller } from "./admin-state";
+import type { SourceCatalog } from "./catalog";
 import type { ExecutionRunner } from "./execution-runner";
 import type { EmulatorState } from "./state";
 
@@ -76,6 +77,8 @@ export function deleted(): HandlerResult {
 export interface RouteSettings {
   schemaReadyDelayMs: number;
   bucketsDir: string;
+  /** What sources that are not buckets offer: their schemas, fields and sample rows (./catalog). */
+  catalog: SourceCatalog;
   /** The background runs of executions: handlers start and cancel them through it (./execution-runner). */
   executions: ExecutionRunner;
 }

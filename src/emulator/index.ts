@@ -3,6 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as path from "node:path";
+import { SourceCatalog } from "./catalog";
 import { ExecutionRunner, isFinalStatus } from "./execution-runner";
 import { FaultInjector } from "./faults";
 import { IdempotencyStore } from "./idempotency";
@@ -20,6 +21,8 @@ export type { EmulatorOptions, FaultKind, FaultRule, RecordedRequest, RunningEmu
 
 /** `<package>/data/buckets`: resolves the same from `src/emulator` (vitest) and `dist/emulator` (built). */
 export const DEFAULT_BUCKETS_DIR = path.join(__dirname, "../../data/buckets");
+/** `<package>/data/catalog.json`: the source catalog used when no `catalog` is given (Salesforce, HubSpot, PostgreSQL). */
+export const DEFAULT_CATALOG_FILE = path.join(__dirname, "../../data/catalog.json");
 /** The bearer key accepted when no `apiKeys` are given. */
 export const DEFAULT_API_KEY = "test-api-key";
 /** How long a new or refreshed schema cache takes to become ready when `schemaReadyDelayMs` is not given. */
@@ -81,6 +84,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     options.log,
   );
 
+  const catalog =
+    typeof options.catalog === "object"
+      ? new SourceCatalog(options.catalog)
+      : SourceCatalog.fromFile(options.catalog ?? DEFAULT_CATALOG_FILE);
   const faults = new FaultInjector(options.faults ?? [], options.seed ?? 1);
   const requests: RunningEmulator["requests"] = [];
   const handler = createRequestHandler({
@@ -89,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     settings: {
       schemaReadyDelayMs: options.schemaReadyDelayMs ?? DEFAULT_SCHEMA_READY_DELAY_MS,
       bucketsDir: path.resolve(options.bucketsDir ?? DEFAULT_BUCKETS_DIR),
+      catalog,
       executions,
     },
     faults,
@@ -137,6 +145,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     clearFaults() {
       faults.clear();
+    },
+    addSourceSchema(connectionId, schema) {
+      catalog.addSchema(connectionId, schema);
+    },
+    addSourceField(connectionId, schemaId, field) {
+      catalog.addField(connectionId, schemaId, field);
     },
     setSchemaReady(connectionId: string) {
       const connection = state.connections.get(connectionId);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Problem } from "./body-checks";
+import type { SourceCatalog } from "./catalog";
 import { type InferredType, inferType, readCsvFile, typedExample } from "./csv";
 import { badRequest, validationError } from "./http";
 import type { StoredConnection } from "./state";
@@ -138,12 +139,38 @@ export function readGcsSource(
   return { columns, rowCount: rows.length, file };
 }
 
-/** The columns of a model's source. Only GCS is backed by files; other sources offer no columns of their own. */
+/**
+ * The columns of a model's source: a GCS file's, or those of a `table` the source catalog lists; other sources
+ * offer no columns of their own.
+ */
 export function readModelSource(
   connection: StoredConnection,
   configuration: Record<string, unknown>,
   bucketsDir: string,
+  catalog?: SourceCatalog,
 ): SourceRead | undefined {
   if (connection.type === "gcs") return readGcsSource(connection, configuration, bucketsDir);
-  return undefined;
+  return catalog === undefined ? undefined : readCatalogTable(connection, configuration, catalog);
+}
+
+/**
+ * A model over a `table` the source catalog lists for the connection: the table's fields (types other than
+ * string, number, boolean and datetime read as string) and sample rows. Other models (a `query`, a table the
+ * catalog does not list) offer no columns of their own.
+ */
+function readCatalogTable(
+  connection: StoredConnection,
+  configuration: Record<string, unknown>,
+  catalog: SourceCatalog,
+): SourceRead | undefined {
+  const table = configuration.table;
+  if (typeof table !== "string") return undefined;
+  const schema = catalog.schemasOf(connection).find((s) => s.id === table);
+  if (schema === undefined) return undefined;
+  const simple = ["string", "number", "boolean", "datetime"];
+  const columns = schema.fields.map((f): SourceColumn => {
+    const type = (simple.includes(f.type) ? f.type : "string") as InferredType;
+    return { name: f.name, type, remote_type: f.remote_type, example: schema.rows[0]?.[f.name] ?? null };
+  });
+  return { columns, rowCount: schema.rows.length };
 }

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import type { StoredBulkSync } from "./bulk-syncs";
 import type {
   EmulatorState,
   IdempotencyRecord,
@@ -25,6 +26,7 @@ const StateFile = z.object({
   executions: z.array(Row).default([]),
   jobs: z.array(z.looseObject({ job_id: z.string() })).default([]),
   idempotency: z.array(z.looseObject({ key: z.string() })).default([]),
+  bulkSyncs: z.array(Row).default([]),
   admin: z.record(z.string(), z.unknown()).optional(),
   deliveries: z.array(z.looseObject({ execution_id: z.string() })).default([]),
   cursors: z.array(z.looseObject({ sync_id: z.string() })).default([]),
@@ -43,6 +45,7 @@ export function loadState(file: string, state: EmulatorState): boolean {
   for (const e of parsed.executions) state.executions.set(e.id, e as unknown as StoredExecution);
   for (const j of parsed.jobs) state.jobs.set(j.job_id, j as unknown as StoredJob);
   for (const r of parsed.idempotency) state.idempotency.set(r.key, r as unknown as IdempotencyRecord);
+  for (const b of parsed.bulkSyncs) state.bulkSyncs.set(b.id, b as unknown as StoredBulkSync);
   state.admin.load(parsed.admin);
   for (const d of parsed.deliveries) {
     const list = state.deliveries.get(d.execution_id) ?? [];
@@ -67,6 +70,7 @@ export function saveState(file: string, state: EmulatorState, now = Date.now()):
     executions: [...state.executions.values()],
     jobs: [...state.jobs.values()],
     idempotency: [...state.idempotency.values()],
+    bulkSyncs: [...state.bulkSyncs.values()],
     admin: state.admin.snapshot(),
     deliveries: [...state.deliveries.values()].flat(),
     cursors: [...state.cursors.values()],

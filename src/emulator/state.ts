@@ -1,6 +1,7 @@
 /** The emulator's in-memory state. Everything here is plain JSON so it can be persisted (see persist.ts). */
 
 import { AdminState } from "./admin-state";
+import type { StoredBulkSync } from "./bulk-syncs";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -155,6 +156,8 @@ export class EmulatorState {
   readonly executions = new Map<string, StoredExecution>();
   readonly jobs = new Map<string, StoredJob>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Bulk syncs, with their schemas and runs (./bulk-syncs). */
+  readonly bulkSyncs = new Map<string, StoredBulkSync>();
   /** Recorded webhook requests, by execution id (syncs with `record_requests: true`). */
   readonly deliveries = new Map<string, StoredDelivery[]>();
   /** What each sync has delivered, by sync id: the next run sends only what changed since. */
@@ -172,6 +175,7 @@ export class EmulatorState {
     this.executions.clear();
     this.jobs.clear();
     this.idempotency.clear();
+    this.bulkSyncs.clear();
     this.deliveries.clear();
     this.cursors.clear();
   }

@@ -1,4 +1,5 @@
 import type { SeededOrganization } from "./admin-state";
+import type { CatalogData, CatalogFieldInput, CatalogSchemaInput } from "./catalog";
 import type { EmulatorState } from "./state";
 
 /** Settings for `startEmulator`; every one has a default. */
@@ -21,6 +22,11 @@ export interface EmulatorOptions {
   schemaReadyDelayMs?: number;
   /** Folder whose subfolders stand in for GCS buckets. Default `<package>/data/buckets`. */
   bucketsDir?: string;
+  /**
+   * The source catalog (a JSON file's path, or its contents): the schemas, fields and sample rows of sources that
+   * are not buckets, per connection type or name. Default `<package>/data/catalog.json`.
+   */
+  catalog?: string | CatalogData;
   /** Loaded at start if present, saved after every mutation. */
   stateFile?: string;
   /** Initial fault rules. */
@@ -129,5 +135,9 @@ export interface RunningEmulator {
   state: EmulatorState;
   /** Makes a connection's schema cache ready now. */
   setSchemaReady(connectionId: string): void;
+  /** Adds a schema to one connection's source (its bulk syncs discover it; see the catalog). */
+  addSourceSchema(connectionId: string, schema: CatalogSchemaInput): void;
+  /** Adds a field to a schema of one connection's source. */
+  addSourceField(connectionId: string, schemaId: string, field: CatalogFieldInput): void;
   close(): Promise<void>;
 }

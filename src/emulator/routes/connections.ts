@@ -2,12 +2,19 @@ import { randomUUID } from "node:crypto";
 import type { JsonSchema } from "../../connection-types/json-schema";
 import {
   getConnectionType,
-  isModelSourceType,
   listConnectionTypes,
   loadConnectionSchema,
 } from "../../connection-types/registry";
+import { callerFrom } from "../admin-state";
+import { hasSchemaCache } from "../bulk-source";
 import { assertTypeUnchanged, maskedConfiguration, prepareConfiguration } from "../connection-config";
-import { connectionDependents, deleteSync, modelsOfConnection, syncsOfConnection } from "../dependents";
+import {
+  connectionDependents,
+  deleteBulkSyncsOf,
+  deleteSync,
+  modelsOfConnection,
+  syncsOfConnection,
+} from "../dependents";
 import {
   ApiError,
   badRequest,
@@ -24,7 +31,6 @@ import {
   requireFields,
   validationError,
 } from "../http";
-import { callerFrom } from "../admin-state";
 import { ACTOR } from "../identity";
 import type { RouteTable } from "../router";
 import { startRefresh } from "../schema-cache";
@@ -128,7 +134,9 @@ function create(ctx: RequestContext): HandlerResult {
     healthcheck_interval: optionalString(body.healthcheck_interval, "healthcheck_interval"),
     created_at: iso(now),
     updated_at: iso(now),
-    schemaCache: isModelSourceType(type) ? startRefresh(now, ctx.settings.schemaReadyDelayMs) : null,
+    schemaCache: hasSchemaCache(type, body.name, ctx.settings.catalog)
+      ? startRefresh(now, ctx.settings.schemaReadyDelayMs)
+      : null,
   };
   ctx.state.connections.set(connection.id, connection);
   return ok(connectionResponse(connection));
@@ -156,7 +164,9 @@ function update(ctx: RequestContext): HandlerResult {
     policies: policyList(ctx, body.policies),
     healthcheck_interval: optionalString(body.healthcheck_interval, "healthcheck_interval"),
     updated_at: iso(now),
-    schemaCache: isModelSourceType(existing.type) ? startRefresh(now, ctx.settings.schemaReadyDelayMs) : null,
+    schemaCache: hasSchemaCache(existing.type, body.name, ctx.settings.catalog)
+      ? startRefresh(now, ctx.settings.schemaReadyDelayMs)
+      : null,
   };
   ctx.state.connections.set(updated.id, updated);
   return ok(connectionResponse(updated));
@@ -170,6 +180,7 @@ function remove(ctx: RequestContext): HandlerResult {
       throw new ApiError(422, "connection_in_use", "connection in use", { used_by: usedBy });
     }
     for (const sync of syncsOfConnection(ctx.state, connection.id)) deleteSync(ctx.state, sync.id);
+    deleteBulkSyncsOf(ctx.state, connection.id);
     for (const model of modelsOfConnection(ctx.state, connection.id)) ctx.state.models.delete(model.id);
   }
   ctx.state.connections.delete(connection.id);

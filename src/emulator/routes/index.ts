@@ -1,4 +1,5 @@
 import { Router, type RouteTable } from "../router";
+import { routes as bulkSyncs } from "./bulk-syncs";
 import { routes as connections } from "./connections";
 import { routes as identity } from "./identity";
 import { routes as models } from "./models";
@@ -25,6 +26,7 @@ const ROUTE_FAMILIES: readonly RouteTable[] = [
   schemas,
   models,
   syncs,
+  bulkSyncs,
   organizations,
   users,
   permissions,

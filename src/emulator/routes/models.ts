@@ -22,9 +22,9 @@ import {
 import { ACTOR } from "../identity";
 import { readModelSource, type SourceRead } from "../model-source";
 import type { RouteTable } from "../router";
-import { unknownPolicies } from "./permissions";
 import { isReady } from "../schema-cache";
 import type { StoredConnection, StoredJob, StoredModel, StoredModelField } from "../state";
+import { unknownPolicies } from "./permissions";
 
 /** A model as Polytomic answers it: fields, labels and the model itself authored by the caller. */
 export function modelResponse(m: StoredModel) {
@@ -276,7 +276,7 @@ function buildModel(ctx: RequestContext, body: Record<string, unknown>, previous
   assertSameConnection(previous, connectionId);
   const connection = sourceConnection(ctx, connectionId);
   const configuration = deepCopy(body.configuration as Record<string, unknown>);
-  const source = readModelSource(connection, configuration, ctx.settings.bucketsDir);
+  const source = readModelSource(connection, configuration, ctx.settings.bucketsDir, ctx.settings.catalog);
 
   const problems: Problem[] = [];
   const lists = readModelLists(body, problems);
