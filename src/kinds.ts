@@ -52,6 +52,8 @@ export interface KindDefinition {
   resourceClass(): ResourceClass;
   /** A new provider implementation for the given settings (loads the implementation on first use). */
   provider(config: ProviderConfig | undefined): ProviderImplementation;
+  /** The object kinds' spec (its pure read mapping serves tools such as the importer); absent for connections. */
+  readonly spec?: ObjectSpec<never, never, never, never>;
 }
 
 /** The type token of a kind. */
@@ -69,6 +71,7 @@ const objectKind = (
   outputs: outputNames(spec.fields),
   resourceClass: () => resourceClass,
   provider: (config) => new ObjectProvider(spec, config) as unknown as ProviderImplementation,
+  spec,
 });
 
 const connectionKind = (kind: string, connectionType?: string): KindDefinition => ({
