@@ -16,8 +16,6 @@ import {
 } from "./retry-policy";
 import { unknownOutcomeDetail } from "./unknown-outcome";
 
-/** The API version this package is written against; sent on every request. */
-
 /** One line of the request log: one per attempt, never with headers or bodies. */
 export interface RequestLogEntry {
   readonly method: string;
