@@ -9,6 +9,7 @@
 import type * as client from "./client";
 
 export type { RequestLogEntry, RetryPolicy, TransportOptions } from "./client";
+export * from "./functions";
 export * from "./lookups";
 export * from "./resources";
 

@@ -14,12 +14,20 @@ import type * as pulumi from "@pulumi/pulumi";
 import { TYPED_CONNECTION_CLASSES } from "./generated/connection-kinds";
 import { BULK_SYNC_EXECUTION_SPEC } from "./providers/bulk-sync-execution-spec";
 import { BULK_SYNC_SPEC } from "./providers/bulk-sync-spec";
+import {
+  CONNECTION_SCHEMA_FIELD_SPEC,
+  CONNECTION_SCHEMA_PRIMARY_KEYS_SPEC,
+} from "./providers/connection-schema-spec";
 import { ConnectionProvider } from "./providers/connection-provider";
 import { MODEL_SPEC } from "./providers/model-spec";
+import { EVENT_WEBHOOK_SPEC, GLOBAL_ERROR_SUBSCRIBERS_SPEC } from "./providers/notifications-spec";
 import { ObjectProvider, type ObjectSpec } from "./providers/object-provider";
+import { ORGANIZATION_SPEC } from "./providers/organization-spec";
+import { POLICY_SPEC, ROLE_SPEC } from "./providers/permissions-spec";
 import type { ProviderConfig } from "./providers/settings";
 import { SYNC_EXECUTION_SPEC } from "./providers/sync-execution-spec";
 import { SYNC_SPEC } from "./providers/sync-spec";
+import { USER_API_KEY_SPEC, USER_SPEC } from "./providers/users-spec";
 import * as resources from "./resources";
 import { CONNECTION_FIELDS } from "./resources/connection-base";
 import { type AnyKindFields, outputNames } from "./resources/fields";
@@ -98,6 +106,23 @@ export const OBJECT_KINDS: readonly KindDefinition[] = [
   objectKind("SyncExecution", resources.SyncExecution, SYNC_EXECUTION_SPEC as never),
   objectKind("BulkSync", resources.BulkSync, BULK_SYNC_SPEC as never),
   objectKind("BulkSyncExecution", resources.BulkSyncExecution, BULK_SYNC_EXECUTION_SPEC as never),
+  objectKind("Organization", resources.Organization, ORGANIZATION_SPEC as never),
+  objectKind("Role", resources.Role, ROLE_SPEC as never),
+  objectKind("Policy", resources.Policy, POLICY_SPEC as never),
+  objectKind("User", resources.User, USER_SPEC as never),
+  objectKind("UserApiKey", resources.UserApiKey, USER_API_KEY_SPEC as never),
+  objectKind(
+    "GlobalErrorSubscribers",
+    resources.GlobalErrorSubscribers,
+    GLOBAL_ERROR_SUBSCRIBERS_SPEC as never,
+  ),
+  objectKind("EventWebhook", resources.EventWebhook, EVENT_WEBHOOK_SPEC as never),
+  objectKind(
+    "ConnectionSchemaPrimaryKeys",
+    resources.ConnectionSchemaPrimaryKeys,
+    CONNECTION_SCHEMA_PRIMARY_KEYS_SPEC as never,
+  ),
+  objectKind("ConnectionSchemaField", resources.ConnectionSchemaField, CONNECTION_SCHEMA_FIELD_SPEC as never),
 ];
 
 /** The generic `Connection` class and one typed class per connection type. */

@@ -220,7 +220,7 @@ export function renderHeld(
     out.push(
       compact({
         id: item.id,
-        enabled: h.enabled === false || item.enabled !== undefined ? (h.enabled ?? true) : undefined,
+        enabled: h.enabled ?? true,
         fields:
           item.fields === undefined
             ? undefined

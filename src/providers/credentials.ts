@@ -10,6 +10,10 @@
  * For each kind of call, {@link ACCESS} lists the ways to make it, best first; the first one whose key is
  * configured (and whose organization id is known, when it needs one) is used. When none fits, the error names
  * what is missing. Nothing here holds or logs a key.
+ *
+ * An API key, when configured, makes every call inside an organization (as Terraform's provider does): it can only
+ * act in its own organization, so a program that manages several organizations configures a partner key and no API
+ * key. Organizations themselves, and users' API keys, always take the partner (or deployment) key.
  */
 
 /** A key setting: `polytomic:<name>` in the stack config (with its environment fallback). */
@@ -53,17 +57,17 @@ const way = (
 export const ACCESS: Readonly<Record<Access, { readonly ways: readonly Way[]; readonly needs: string }>> = {
   organization: {
     ways: [
+      way("apiKey", "bearer", false, "current"),
       way("partnerKey", "basic", true, "current"),
       way("deploymentKey", "basic", true, "current"),
-      way("apiKey", "bearer", false, "current"),
     ],
     needs: "an API key (polytomic:apiKey), or a partner or deployment key with an organization id",
   },
   users: {
     ways: [
+      way("apiKey", "bearer", false, "current"),
       way("partnerKey", "bearer", true, "partner"),
       way("deploymentKey", "bearer", true, "partner"),
-      way("apiKey", "bearer", false, "current"),
     ],
     needs: "an API key (polytomic:apiKey), or a partner or deployment key with an organization id",
   },

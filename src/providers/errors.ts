@@ -1,5 +1,13 @@
 import { ConnectionUser } from "../api";
 import { PolytomicApiError } from "../client";
+import { KEY_SETTINGS, type KeySetting } from "./credentials";
+
+/** How messages name each key. */
+const KEY_NOUNS: Readonly<Record<KeySetting, string>> = {
+  apiKey: "API key",
+  partnerKey: "partner key",
+  deploymentKey: "deployment key",
+};
 
 /**
  * Thrown by `create` (and `update`) when the object exists in Polytomic but is not ready (its schema cache timed
@@ -31,14 +39,19 @@ export class ResourceInitError extends Error {
  * Turns API errors into the messages Pulumi users need: credentials problems name the settings to fix, a
  * connection in use lists its dependents. Other errors pass through (they already name method, path, status).
  */
-export function explainApiError(error: unknown, action: string): unknown {
+export function explainApiError(error: unknown, action: string, key: KeySetting = "apiKey"): unknown {
   if (!(error instanceof PolytomicApiError)) return error;
   if (error.status === 401 || error.status === 403) {
-    const what = error.status === 401 ? "rejected the API key" : "refused access with this API key";
+    const { config, env } = KEY_SETTINGS[key];
+    const noun = KEY_NOUNS[key];
+    const what = error.status === 401 ? `rejected the ${noun}` : `refused access with this ${noun}`;
     return new Error(
       `${action}: Polytomic ${what} (${error.status} from ${error.method} ${error.path}). ` +
-        "Check `polytomic:apiKey` (`pulumi config set --secret polytomic:apiKey <key>`) or the POLYTOMIC_API_KEY " +
-        "environment variable, and `polytomic:deploymentUrl` / POLYTOMIC_DEPLOYMENT_URL for a self-hosted deployment.",
+        `Check \`${config}\` (\`pulumi config set --secret ${config} <key>\`) or the ${env} ` +
+        "environment variable, and `polytomic:deploymentUrl` / POLYTOMIC_DEPLOYMENT_URL for a self-hosted deployment." +
+        (error.status === 403 && key !== "apiKey"
+          ? " A partner key acts only in its partner's organizations: check the organization id too."
+          : ""),
       { cause: error },
     );
   }

@@ -7,7 +7,7 @@ import { type CompareOptions, changedKeys } from "./compare";
 import type { Access, Credential } from "./credentials";
 import { explainApiError, isNotFound, ResourceInitError } from "./errors";
 import { toPlain } from "./plain";
-import { clientWith, credentialFor, type ProviderConfig } from "./settings";
+import { assertKeyOrganization, clientWith, credentialFor, type ProviderConfig } from "./settings";
 
 /** The API calls of one kind of object. */
 export interface ObjectApi<Req, Res> {
@@ -116,9 +116,21 @@ export class ObjectProvider<
     return this.spec.api(clientWith(this.config, credential), credential);
   }
 
-  /** The error as users need it: credentials named, with the kind's own advice. */
-  private explained(error: unknown, action: string): unknown {
-    const explained = explainApiError(error, action);
+  /** The program named an organization and an API key makes the call: it must be the key's (see settings.ts). */
+  private async assertOrganization(inputs: Partial<I>): Promise<void> {
+    const credential = this.credential(inputs);
+    await assertKeyOrganization(clientWith(this.config, credential), credential);
+  }
+
+  /** The error as users need it: the key used named, with the kind's own advice. */
+  private explained(error: unknown, action: string, values?: Partial<I> | Partial<O>, id?: string): unknown {
+    let key: Credential["setting"] = "apiKey";
+    try {
+      key = this.credential(values, id).setting;
+    } catch {
+      // No usable key: the error is about that already.
+    }
+    const explained = explainApiError(error, action, key);
     const advice = error instanceof PolytomicApiError ? this.spec.explain?.(error) : undefined;
     if (advice === undefined || !(explained instanceof Error)) return explained;
     return new Error(`${explained.message} ${advice}`, { cause: error });
@@ -164,12 +176,13 @@ export class ObjectProvider<
     const action = `creating ${this.describe(inputs)}`;
     let response: Res;
     try {
+      await this.assertOrganization(inputs);
       response =
         inputs.importId === undefined
           ? await this.send(inputs, action, () => this.api(inputs).create(body, options))
           : await this.adopt(inputs, body, options, action);
     } catch (error) {
-      throw this.explained(error, action);
+      throw this.explained(error, action, inputs);
     }
     return {
       id: response.id,
@@ -192,10 +205,7 @@ export class ObjectProvider<
     } catch (error) {
       // A kind that already says what was kept (a run that failed) is passed on as it is.
       if (error instanceof ResourceInitError) throw error;
-      const explained = explainApiError(
-        error,
-        `completing ${this.describe(inputs, response.id)}`,
-      );
+      const explained = explainApiError(error, `completing ${this.describe(inputs, response.id)}`);
       const properties = toPlain(this.spec.outputs(inputs, response)) as unknown as Record<string, unknown>;
       throw new ResourceInitError(response.id, properties, [
         explained instanceof Error ? explained.message : String(explained),
@@ -213,7 +223,7 @@ export class ObjectProvider<
       return { id: response.id, props: outs, inputs: toPlain(this.spec.inputsOf(outs)) as unknown as O };
     } catch (error) {
       if (isNotFound(error)) return {};
-      throw this.explained(error, `reading ${this.spec.noun} ${id}`);
+      throw this.explained(error, `reading ${this.spec.noun} ${id}`, props, id);
     }
   }
 
@@ -222,13 +232,14 @@ export class ObjectProvider<
     try {
       const body = this.spec.request(news);
       const options = { secrets: this.spec.secrets(news) };
+      await this.assertOrganization(news);
       let response = await this.send(news, action, () => this.api(news, id).update(id, body, options));
       if (this.spec.afterWrite !== undefined) {
         response = await this.spec.afterWrite(this.client(news, id), response, news, olds);
       }
       return { outs: toPlain(this.spec.outputs(news, response)) };
     } catch (error) {
-      throw this.explained(error, action);
+      throw this.explained(error, action, news, id);
     }
   }
 
@@ -237,7 +248,7 @@ export class ObjectProvider<
       await this.api(props, id).delete(id);
     } catch (error) {
       if (isNotFound(error)) return;
-      throw this.explained(error, `deleting ${this.describe(props, id)}`);
+      throw this.explained(error, `deleting ${this.describe(props, id)}`, props, id);
     }
   }
 }

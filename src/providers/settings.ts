@@ -1,5 +1,11 @@
 import { PolytomicClient } from "../client";
-import { type Access, type Credential, chooseCredential, type KeySetting } from "./credentials";
+import {
+  type Access,
+  type Credential,
+  CredentialError,
+  chooseCredential,
+  type KeySetting,
+} from "./credentials";
 
 export { MISSING_API_KEY_MESSAGE } from "./credentials";
 
@@ -93,6 +99,31 @@ export function clientWith(config: ProviderConfig | undefined, credential: Crede
     clients.set(cacheKey, client);
   }
   return client;
+}
+
+const keyOrganizations = new WeakMap<PolytomicClient, Promise<string | undefined>>();
+
+/**
+ * With an API key, a call naming an organization: checks (once per client, with `GET /api/me`, as Terraform's
+ * provider does) that it is the key's own, since an API key acts only there. Throws {@link CredentialError} naming
+ * both organizations otherwise. Other credentials carry the organization themselves.
+ */
+export async function assertKeyOrganization(client: PolytomicClient, credential: Credential): Promise<void> {
+  if (credential.setting !== "apiKey" || credential.organizationId === undefined) return;
+  let own = keyOrganizations.get(client);
+  if (own === undefined) {
+    own = client.me().then((me) => me.organization_id);
+    own.catch(() => keyOrganizations.delete(client));
+    keyOrganizations.set(client, own);
+  }
+  const organizationId = await own;
+  if (organizationId !== undefined && organizationId !== credential.organizationId) {
+    throw new CredentialError(
+      `The API key (polytomic:apiKey) belongs to organization ${organizationId}, not ${credential.organizationId}: ` +
+        "an API key acts only in its own organization. To manage other organizations, configure a partner key " +
+        "(polytomic:partnerKey) instead of the API key.",
+    );
+  }
 }
 
 function envNumber(name: string): number | undefined {

@@ -248,7 +248,10 @@ describe("users and their API keys", () => {
     ).toBe(422);
 
     const key = (await partner.post(`/api/organizations/${org}/users/${ada.id}/keys`)).body.data.value;
-    expect((await partner.post(`/api/organizations/${org}/users/${ada.id}/keys`)).status).toBe(409);
+    expect((await partner.post(`/api/organizations/${org}/users/${ada.id}/keys`)).body).toMatchObject({
+      status: 422,
+      key: "api_key_exists",
+    });
     const asAda = apiClient(emu, key);
     expect((await asAda.get("/api/me")).body.data).toMatchObject({
       id: ada.id,

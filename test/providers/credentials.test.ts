@@ -32,7 +32,7 @@ describe("the credentials table", () => {
     ["organization", { apiKey: API }, undefined, "apiKey", "bearer", "current"],
     ["organization", { apiKey: API }, ORG, "apiKey", "bearer", "current"],
     ["organization", { partnerKey: PARTNER }, ORG, "partnerKey", "basic", "current"],
-    ["organization", { apiKey: API, partnerKey: PARTNER }, ORG, "partnerKey", "basic", "current"],
+    ["organization", { apiKey: API, partnerKey: PARTNER }, ORG, "apiKey", "bearer", "current"],
     ["organization", { apiKey: API, partnerKey: PARTNER }, undefined, "apiKey", "bearer", "current"],
     ["organization", { deploymentKey: DEPLOYMENT }, ORG, "deploymentKey", "basic", "current"],
     [
@@ -45,6 +45,9 @@ describe("the credentials table", () => {
     ],
     ["users", { apiKey: API }, undefined, "apiKey", "bearer", "current"],
     ["users", { partnerKey: PARTNER }, ORG, "partnerKey", "bearer", "partner"],
+    ["users", { apiKey: API, partnerKey: PARTNER }, ORG, "apiKey", "bearer", "current"],
+    ["partner", { apiKey: API, partnerKey: PARTNER }, undefined, "partnerKey", "bearer", "partner"],
+    ["partnerUsers", { apiKey: API, partnerKey: PARTNER }, ORG, "partnerKey", "bearer", "partner"],
     ["partner", { partnerKey: PARTNER }, undefined, "partnerKey", "bearer", "partner"],
     ["partner", { deploymentKey: DEPLOYMENT }, ORG, "deploymentKey", "bearer", "partner"],
     ["partnerUsers", { partnerKey: PARTNER }, ORG, "partnerKey", "bearer", "partner"],

@@ -144,8 +144,9 @@ function partnerUser(ctx: RequestContext): StoredUser {
 }
 
 /**
- * A new API key for the user, shown once. Without `force`, a user who has a key already gets 409 (Polytomic does
- * not document this case); with it, the old keys are revoked first.
+ * A new API key for the user, shown once. Without `force`, a user who has a key already gets 422 `api_key_exists`
+ * (Polytomic does not document this case; 422 rather than 409, which clients retry as an Idempotency-Key still in
+ * flight); with it, the old keys are revoked first.
  */
 function createKey(ctx: RequestContext): HandlerResult {
   const user = partnerUser(ctx);
@@ -153,7 +154,7 @@ function createKey(ctx: RequestContext): HandlerResult {
   const existing = [...admin.apiKeys.entries()].filter(([, k]) => k.user_id === user.id);
   if (existing.length > 0 && !boolQuery(ctx.query, "force")) {
     throw new ApiError(
-      409,
+      422,
       "api_key_exists",
       "the user has an API key already: pass force=true to replace it",
     );
