@@ -14,21 +14,24 @@ const { startEmulator } = dist("emulator");
 const { PolytomicClient } = dist("client");
 const { waitForSchemaCache } = dist("client/schema-wait");
 const { providerFor } = dist("providers/entry");
-const { ConnectionProvider } = dist("providers/connection-provider");
-const { ObjectProvider } = dist("providers/object-provider");
-const { MODEL_SPEC } = dist("providers/model-spec");
-const { SYNC_SPEC } = dist("providers/sync-spec");
 const { UNKNOWN } = dist("providers/unknown");
+const { KINDS: KIND_TABLE } = dist("kinds");
 
-const API_KEY = "bench-api-key-3f9a0c";
-const KINDS = ["Connection", "GcsConnection", "WebhookConnection", "Model", "Sync"];
-const SERVICE_ACCOUNT = JSON.stringify({
-  type: "service_account",
-  project_id: "bench-project",
-  private_key_id: "0000000000000000000000000000000000000000",
-  private_key: "-----BEGIN PRIVATE KEY-----\nNOT-A-REAL-KEY-bench\n-----END PRIVATE KEY-----\n",
-  client_email: "bench@bench-project.iam.gserviceaccount.com",
-});
+// The tests' key and fake service-account key (one module; Node strips its types).
+const { API_KEY, FAKE_SERVICE_ACCOUNT: SERVICE_ACCOUNT } = require("../test/helpers/fixtures.ts");
+/** Every kind of the kinds table (src/kinds.ts). */
+const KINDS = [...KIND_TABLE.keys()];
+/**
+ * The kinds P1 reports one by one: the generic Connection, the two typed connection classes the examples use,
+ * and every API object kind. The other typed connection classes share one implementation with these two: P1
+ * reports their largest `__provider`.
+ */
+const SHOWN = KINDS.filter(
+  (kind) =>
+    KIND_TABLE.get(kind).connectionType === undefined ||
+    kind === "GcsConnection" ||
+    kind === "WebhookConnection",
+);
 const urn = (kind, name) => `urn:pulumi:bench::bench::pulumi-nodejs:dynamic/polytomic:${kind}::${name}`;
 
 /** Every figure, in the order measured. */
@@ -72,21 +75,25 @@ async function p1(programDir) {
     const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     texts[kind] = text;
     const bytes = Buffer.byteLength(text);
-    figure("P1", `__provider bytes, ${kind}`, `${bytes} B`, "<= 4096 B", bytes <= 4096);
+    if (SHOWN.includes(kind))
+      figure("P1", `__provider bytes, ${kind}`, `${bytes} B`, "<= 4096 B", bytes <= 4096);
+  }
+  const others = KINDS.filter((kind) => !SHOWN.includes(kind));
+  if (others.length > 0) {
+    const sizes = others.map((kind) => [kind, Buffer.byteLength(texts[kind])]).sort((a, b) => b[1] - a[1]);
+    const [largest, bytes] = sizes[0];
+    figure(
+      "P1",
+      `__provider bytes, largest of the other ${others.length} typed connection classes`,
+      `${bytes} B (${largest})`,
+      "<= 4096 B",
+      bytes <= 4096,
+    );
   }
   // Naive: an object whose methods call the real implementation captured directly (a local module from dist,
   // so Pulumi copies it by value), as a provider written without the forwarder would be.
-  const naive = {
-    Connection: () => new ConnectionProvider({ className: "Connection", casing: "api" }),
-    GcsConnection: () =>
-      new ConnectionProvider({ className: "GcsConnection", fixedType: "gcs", casing: "camel" }),
-    WebhookConnection: () =>
-      new ConnectionProvider({ className: "WebhookConnection", fixedType: "webhook", casing: "camel" }),
-    Model: () => new ObjectProvider(MODEL_SPEC),
-    Sync: () => new ObjectProvider(SYNC_SPEC),
-  };
-  for (const kind of KINDS) {
-    const impl = naive[kind]();
+  for (const kind of SHOWN) {
+    const impl = KIND_TABLE.get(kind).provider(undefined);
     const byValue = {
       check: (olds, news) => impl.check(olds, news),
       diff: (id, olds, news) => impl.diff(id, olds, news),

@@ -5,7 +5,7 @@ import { PolytomicApiError, PolytomicClient, type RequestLogEntry } from "../../
 import { IDEMPOTENCY_KEY_PATTERN } from "../../src/client/idempotency";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { PACKAGE_VERSION } from "../../src/version";
-import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
+import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/fixtures";
 
 let emulator: RunningEmulator;
 

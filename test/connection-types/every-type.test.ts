@@ -8,8 +8,8 @@ import { ConnectionProvider } from "../../src/providers/connection-provider";
 import type { ConnectionInputs, ConnectionKind } from "../../src/providers/connection-spec";
 import { connectionSecretOutputs } from "../../src/resources/connection-base";
 import { plaintextLeaves } from "../helpers/engine";
+import { API_KEY } from "../helpers/fixtures";
 import { ROOT } from "../helpers/packed-package";
-import { API_KEY } from "../helpers/sa";
 import { firstEnumKey, firstRequiredKey, sampleConfiguration } from "../helpers/samples";
 
 const TYPES = listConnectionTypes().map((t) => t.id);

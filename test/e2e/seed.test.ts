@@ -4,9 +4,9 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { deployThroughServer, plaintextLeaves, type RecordedResource } from "../helpers/engine";
+import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/fixtures";
 import { PROGRAM_DIR, ROOT } from "../helpers/packed-package";
 import { type ProviderServer, secretWire, startProviderServer } from "../helpers/provider-server";
-import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
 
 /**
  * The seed program end to end, below the engine: the program runs under the real SDK (mocks only stand in for

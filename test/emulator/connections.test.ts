@@ -51,7 +51,7 @@ describe("POST /api/connections", () => {
       service_account: "********",
       bucket: "gcs://my-bucket/path",
       project_id: "demo-project",
-      client_email: "sync-bot@demo-project.iam.gserviceaccount.com",
+      client_email: JSON.parse(SERVICE_ACCOUNT).client_email,
       csv_has_headers: true,
       is_single_table: false,
       is_directory_snapshot: false,

@@ -1,15 +1,9 @@
 import type { RunningEmulator } from "../../src/emulator";
 
-export const API_KEY = "test-api-key";
+import { API_KEY, FAKE_SERVICE_ACCOUNT } from "./fixtures";
 
-/** A fake service-account key: valid JSON with the fields the emulator derives from. */
-export const SERVICE_ACCOUNT = JSON.stringify({
-  type: "service_account",
-  project_id: "demo-project",
-  private_key_id: "0123456789abcdef",
-  private_key: "-----BEGIN PRIVATE KEY-----\nnot-a-real-key\n-----END PRIVATE KEY-----\n",
-  client_email: "sync-bot@demo-project.iam.gserviceaccount.com",
-});
+/** The fixtures' key (which an emulator started without `apiKeys` accepts) and service-account key. */
+export { API_KEY, FAKE_SERVICE_ACCOUNT as SERVICE_ACCOUNT };
 
 export interface Reply {
   status: number;
@@ -70,7 +64,7 @@ export function gcsConnectionBody(overrides: Record<string, unknown> = {}) {
   return {
     name: "GCS source",
     type: "gcs",
-    configuration: { service_account: SERVICE_ACCOUNT, bucket: "my-bucket" },
+    configuration: { service_account: FAKE_SERVICE_ACCOUNT, bucket: "my-bucket" },
     validate: false,
     ...overrides,
   };

@@ -5,7 +5,7 @@ import {
   type JsonSchema,
   secretPathsForType,
 } from "../../src/connection-types/json-schema";
-import { FAKE_SERVICE_ACCOUNT } from "./sa";
+import { FAKE_SERVICE_ACCOUNT } from "./fixtures";
 
 /**
  * A valid sample configuration for a connection type, generated from its schema: every settable property

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { isUnknown } from "@pulumi/pulumi/output";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
+import { FAKE_SERVICE_ACCOUNT } from "../helpers/fixtures";
 import { checkAll, expectCleanForwarder, type ProgramRun, runProgram, secretValue } from "./harness";
 
 const P = "polytomic-adopt-existing-gcs";

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { apiClient, gcsConnectionBody, webhookConnectionBody } from "../helpers/emulator";
-import { FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
+import { FAKE_SERVICE_ACCOUNT, PRIVATE_KEY_LINE } from "../helpers/fixtures";
 import {
   checkAll,
   expectCleanForwarder,
@@ -101,8 +101,7 @@ describe("adopt-existing-gcs under mocks (deploy)", () => {
   });
 
   it("keeps the service account out of __provider", () => {
-    for (const r of run.registrations)
-      expectCleanForwarder(r, [FAKE_SERVICE_ACCOUNT, "THIS-IS-NOT-A-REAL-KEY-5f1d2c"]);
+    for (const r of run.registrations) expectCleanForwarder(r, [FAKE_SERVICE_ACCOUNT, PRIVATE_KEY_LINE]);
   });
 
   it("exports the adopted id, the derived client email and the webhook's status", async () => {

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
-import { FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
+import { API_KEY, FAKE_SERVICE_ACCOUNT, PRIVATE_KEY_LINE } from "../helpers/fixtures";
 import {
   checkAll,
   expectCleanForwarder,
@@ -28,7 +28,6 @@ const CSV_FIELDS = [
   "plan",
   "signup_date",
 ];
-const API_KEY = "seed-api-key-3f1c";
 
 let run: ProgramRun;
 
@@ -110,7 +109,7 @@ describe("seed program under mocks (deploy)", () => {
 
   it("serializes the forwarder into __provider without any secret", () => {
     for (const r of run.registrations) {
-      expectCleanForwarder(r, [FAKE_SERVICE_ACCOUNT, "THIS-IS-NOT-A-REAL-KEY-5f1d2c", API_KEY]);
+      expectCleanForwarder(r, [FAKE_SERVICE_ACCOUNT, PRIVATE_KEY_LINE, API_KEY]);
     }
   });
 

@@ -11,7 +11,7 @@ import { ResourceInitError } from "../../src/providers/errors";
 import { MODEL_SPEC } from "../../src/providers/model-spec";
 import { ObjectProvider } from "../../src/providers/object-provider";
 import { UNKNOWN } from "../../src/providers/unknown";
-import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
+import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/fixtures";
 
 const GCS: ConnectionKind = { className: "GcsConnection", fixedType: "gcs", casing: "camel" };
 const WEBHOOK: ConnectionKind = { className: "WebhookConnection", fixedType: "webhook", casing: "camel" };
