@@ -15,6 +15,7 @@ import { UNKNOWN } from "../../src/providers/unknown";
 
 // The wire form of a secret, as mocks see it, has one definition: test/helpers/engine.ts.
 import { isSecret, SECRET_SIG, SECRET_SIG_KEY } from "../helpers/engine";
+import { creationOrder } from "../kinds/samples";
 
 export { isSecret, SECRET_SIG, SECRET_SIG_KEY };
 
@@ -171,7 +172,8 @@ export async function checkAll(run: ProgramRun): Promise<Record<string, unknown[
   return failures;
 }
 
-const ORDER = ["Connection", "GcsConnection", "WebhookConnection", "Model", "Sync"];
+/** Every kind of the kinds table, each after the kinds its samples depend on (test/kinds/samples.ts). */
+const ORDER = creationOrder();
 
 /** Replaces every string equal to a key of `ids` (a mock id) by its value (the emulator's id), deeply. */
 export function substituteIds(value: unknown, ids: ReadonlyMap<string, string>): any {
@@ -192,9 +194,10 @@ export interface EmulatorReplay {
 
 /**
  * Creates the program's resources in the emulator with the provider implementations, in dependency order
- * (connections, models, syncs), putting the emulator's ids in place of the mock ids as it goes. `existing`
- * maps ids the program got from its config (an `importId`, the id of a `Resource.get`) to the ids of objects
- * made beforehand in the emulator; reads (`Resource.get`) call `read` with that id instead of `create`.
+ * (connections, then models, then syncs: each kind after the kinds it depends on), putting the emulator's ids in
+ * place of the mock ids as it goes. `existing` maps ids the program got from its config (an `importId`, the id of
+ * a `Resource.get`) to the ids of objects made beforehand in the emulator; reads (`Resource.get`) call `read` with
+ * that id instead of `create`.
  */
 export async function replayInEmulator(
   run: ProgramRun,

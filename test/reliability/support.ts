@@ -1,9 +1,9 @@
 /** Shared pieces of the reliability suites (test/reliability). */
-import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
+import type { CreateConnectionRequest, ModelRequest, SyncRequest } from "../../src/api";
+import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/fixtures";
+import { type Json, sampleFor } from "../kinds/samples";
 
-export { API_KEY, FAKE_SERVICE_ACCOUNT };
-
-export type Json = Record<string, any>;
+export { API_KEY, FAKE_SERVICE_ACCOUNT, type Json };
 
 /** mulberry32: a seeded PRNG for the client's retry jitter, so runs repeat. */
 export function seededRandom(seed: number): () => number {
@@ -38,72 +38,43 @@ export async function runLimited<T>(
   return { results, errors };
 }
 
-/** Resource inputs as the providers receive them (after the engine's unwrapping), by kind. */
+const webhook = sampleFor("WebhookConnection");
+const gcs = sampleFor("GcsConnection");
+const generic = sampleFor("Connection");
+const model = sampleFor("Model");
+const sync = sampleFor("Sync");
+
+/**
+ * Resource inputs as the providers receive them (after the engine's unwrapping), by kind: the samples of the
+ * sample registry (test/kinds/samples.ts), with the parameters the suites vary.
+ */
 export const inputs = {
-  webhook: (name: string, url = "https://example.com/hook"): Json => ({
-    name,
-    configuration: { url },
-  }),
-  gcs: (name: string): Json => ({
-    name,
-    configuration: { bucket: "sample", serviceAccount: FAKE_SERVICE_ACCOUNT },
-  }),
-  generic: (name: string, password = "generic-basic-password-41"): Json => ({
-    name,
-    type: "webhook",
-    configuration: {
-      url: "https://example.com/generic",
-      auth_method: "basic",
-      basic: { username: "pulumi", password },
-    },
-  }),
-  model: (name: string, connectionId: string): Json => ({
-    name,
-    connectionId,
-    configuration: { model_from: "single_file", key: "high_paying_users.csv" },
-  }),
+  webhook: (name: string, url?: string): Json => {
+    const sample = webhook.inputs(name, {});
+    return url === undefined ? sample : { ...sample, configuration: { ...sample.configuration, url } };
+  },
+  gcs: (name: string): Json => gcs.inputs(name, {}),
+  generic: (name: string, password?: string): Json => {
+    const sample = generic.inputs(name, {});
+    if (password === undefined) return sample;
+    const { configuration } = sample;
+    return { ...sample, configuration: { ...configuration, basic: { ...configuration.basic, password } } };
+  },
+  model: (name: string, connectionId: string): Json => model.inputs(name, { GcsConnection: connectionId }),
   sync: (name: string, modelId: string, connectionId: string, extra: Json = {}): Json => ({
-    name,
-    active: true,
-    mode: "updateOrCreate",
-    fields: ["email_address", "first_name", "last_name"].map((field) => ({
-      source: { modelId, field },
-      target: "record",
-    })),
-    target: { connectionId, object: "http", configuration: { batch_size: 100, record_requests: true } },
-    schedule: { frequency: "manual" },
+    ...sync.inputs(name, { Model: modelId, WebhookConnection: connectionId }),
     ...extra,
   }),
 };
 
 /** The same objects as the API spells its request bodies. */
 export const bodies = {
-  webhook: (name: string) => ({
-    name,
-    type: "webhook",
-    configuration: { url: "https://example.com/hook", auth_method: "polytomic_secret" },
-  }),
-  gcs: (name: string) => ({
-    name,
-    type: "gcs",
-    configuration: { bucket: "sample", service_account: FAKE_SERVICE_ACCOUNT },
-    validate: false,
-  }),
-  model: (name: string, connectionId: string) => ({
-    name,
-    connection_id: connectionId,
-    configuration: { model_from: "single_file", key: "high_paying_users.csv" },
-  }),
-  sync: (name: string, modelId: string, connectionId: string) => ({
-    name,
-    mode: "updateOrCreate",
-    fields: ["email_address", "first_name"].map((field) => ({
-      source: { model_id: modelId, field },
-      target: "record",
-    })),
-    target: { connection_id: connectionId, object: "http" },
-    schedule: { frequency: "manual" },
-  }),
+  webhook: (name: string) => webhook.body(name, {}) as CreateConnectionRequest,
+  gcs: (name: string) => gcs.body(name, {}) as CreateConnectionRequest,
+  model: (name: string, connectionId: string) =>
+    model.body(name, { GcsConnection: connectionId }) as ModelRequest,
+  sync: (name: string, modelId: string, connectionId: string) =>
+    sync.body(name, { Model: modelId, WebhookConnection: connectionId }) as SyncRequest,
 };
 
 /** Every string leaf of a value. */
