@@ -8,6 +8,7 @@ import { PolytomicClient, type RequestLogEntry } from "../../src/client";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { providerFor } from "../../src/providers/entry";
 import { deployThroughServer, plaintextLeaves, type RecordedResource } from "../helpers/engine";
+import { PRIVATE_KEY_LINE } from "../helpers/fixtures";
 import { PROGRAM_DIR } from "../helpers/packed-package";
 import {
   type GrpcFailure,
@@ -15,7 +16,8 @@ import {
   secretWire,
   startProviderServer,
 } from "../helpers/provider-server";
-import { serializedProvider } from "../helpers/serialize";
+import { serializedProviders } from "../helpers/serialized-providers";
+import { findSample, KIND_NAMES, kindsWithoutSamples, sampleFor } from "../kinds/samples";
 import { API_KEY, FAKE_SERVICE_ACCOUNT, inputs, type Json, stringLeaves } from "./support";
 
 /**
@@ -37,10 +39,12 @@ const SECRETS = {
   genericPassword: "r4-generic-password-5a0c",
   passphrase: "r4-passphrase-8f2d",
 };
-const PRIVATE_KEY_LINE = "THIS-IS-NOT-A-REAL-KEY-5f1d2c";
+/** The secret values the samples of every kind carry (test/kinds/samples.ts). */
+const SAMPLE_SECRETS = [...new Set(KIND_NAMES.flatMap((kind) => findSample(kind)?.secrets ?? []))];
 /** Every value that must never be seen in plaintext. */
-const ALL_SECRETS = [API_KEY, FAKE_SERVICE_ACCOUNT, PRIVATE_KEY_LINE, ...Object.values(SECRETS)];
-const KINDS = ["Connection", "GcsConnection", "WebhookConnection", "Model", "Sync"];
+const ALL_SECRETS = [
+  ...new Set([API_KEY, FAKE_SERVICE_ACCOUNT, PRIVATE_KEY_LINE, ...Object.values(SECRETS), ...SAMPLE_SECRETS]),
+];
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
@@ -123,7 +127,7 @@ function record(error: unknown): { message: string; inspected: string } {
  * value the request carried (and the API key from its Authorization header), as a careless server might.
  */
 function startEcho(): Promise<void> {
-  const echoable = [FAKE_SERVICE_ACCOUNT, ...Object.values(SECRETS)];
+  const echoable = [...new Set([FAKE_SERVICE_ACCOUNT, ...Object.values(SECRETS), ...SAMPLE_SECRETS])];
   echo = createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk: Buffer) => {
@@ -198,12 +202,12 @@ describe("R4: secrets stay secret", () => {
       expect(stored).toContain(JSON.stringify(s).slice(1, -1));
   });
 
-  it("no __provider text holds the API key or a secret", async () => {
+  it("no __provider text holds the API key or a secret: every kind of the kinds table", async () => {
     const texts = [
-      ...(await Promise.all(KINDS.map((k) => serializedProvider(k)))),
+      ...Object.values(await serializedProviders(KIND_NAMES)),
       ...deployed.map((r) => r.registeredInputs.__provider as string),
     ];
-    expect(texts.length).toBe(KINDS.length + deployed.length);
+    expect(texts.length).toBe(KIND_NAMES.length + deployed.length);
     for (const text of texts) {
       expect(typeof text).toBe("string");
       expect(leaked(text)).toEqual([]);
@@ -259,6 +263,14 @@ describe("R4: secrets stay secret", () => {
       ["GcsConnection", inputs.gcs("g")],
       ["Connection", inputs.generic("c", SECRETS.genericPassword)],
       ["Sync", inputs.sync("s", "m", "c", { encryptionPassphrase: SECRETS.passphrase })],
+      // Every kind of the kinds table, with the secrets its samples carry (in its inputs and its update).
+      ...KIND_NAMES.filter((kind) => findSample(kind) !== undefined).flatMap((kind): [string, Json][] => {
+        const sample = sampleFor(kind);
+        const deps = Object.fromEntries(sample.dependsOn.map((d) => [d, `${d}-id`]));
+        const update = sample.update?.(`r4 ${kind}`, deps);
+        const variants = [sample.inputs(`r4 ${kind}`, deps), ...(update === undefined ? [] : [update])];
+        return variants.map((news): [string, Json] => [kind, news]);
+      }),
     ];
     echoed.length = 0;
     for (const [kind, news] of attempts) {
@@ -285,8 +297,10 @@ describe("R4: secrets stay secret", () => {
         SECRETS.basicPassword,
         SECRETS.genericPassword,
         SECRETS.passphrase,
+        ...SAMPLE_SECRETS,
       ]),
     );
+    expect(kindsWithoutSamples(), "kinds without samples, not covered here").toEqual([]);
   });
 
   it("error messages: 401, network errors and timeouts", async () => {

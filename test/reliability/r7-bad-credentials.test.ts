@@ -2,46 +2,53 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolytomicClient, type RequestLogEntry } from "../../src/client";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { providerFor } from "../../src/providers/entry";
-import { PROGRAM_DIR } from "../helpers/packed-package";
-import { type GrpcFailure, secretWire, startProviderServer } from "../helpers/provider-server";
-import { serializedProvider } from "../helpers/serialize";
-import { API_KEY, inputs, type Json } from "./support";
+import type { GrpcFailure } from "../helpers/provider-server";
+import { serializedProviders } from "../helpers/serialized-providers";
+import { type Lanes, startLanes } from "../helpers/server-lanes";
+import { creationOrder, findSample, KIND_NAMES, sampleFor } from "../kinds/samples";
+import { API_KEY, type Json } from "./support";
 
 /**
  * R7 Bad credentials: a 401 or 403 gives one clear error that names the setting to fix (`polytomic:apiKey` and
- * POLYTOMIC_API_KEY), after exactly one request: never retried. For every kind and every operation that talks to
- * Polytomic (create, read, update, delete), in-process and through the real provider server. A missing key fails
- * before any request.
+ * POLYTOMIC_API_KEY), after exactly one request: never retried. For every kind of the kinds table (src/kinds.ts),
+ * with its samples (test/kinds/samples.ts), and every operation that talks to Polytomic (create, read, update,
+ * delete), in-process and through the real provider server. A missing key fails before any request.
  */
 
 const WRONG_KEY = "r7-wrong-key-61b2c0";
-const KINDS = ["Connection", "GcsConnection", "WebhookConnection", "Model", "Sync"] as const;
-type Kind = (typeof KINDS)[number];
 const OPERATIONS = ["create", "read", "update", "delete"] as const;
+type Operation = (typeof OPERATIONS)[number];
+const LANES = 4;
 
 let emulator: RunningEmulator;
 /** One live object per kind, made with the right key: what read, update and delete aim at. */
-const existing = {} as Record<Kind, { id: string; props: Json; news: Json }>;
+const existing: Record<string, { id: string; props: Json; news: Json }> = {};
 
 beforeAll(async () => {
   emulator = await startEmulator({ apiKeys: [API_KEY], schemaReadyDelayMs: 0 });
-  const good = (kind: Kind) => providerFor(kind, { apiKey: API_KEY, deploymentUrl: emulator.url });
-  const make = async (kind: Kind, news: Json) => {
-    const { id, outs } = await good(kind).create(news as never);
+  const config = { apiKey: API_KEY, deploymentUrl: emulator.url };
+  // Dependencies first; a kind without samples is left out here and fails its own tests.
+  for (const kind of creationOrder()) {
+    const sample = findSample(kind);
+    if (sample === undefined) continue;
+    const deps = Object.fromEntries(sample.dependsOn.map((d) => [d, existing[d]?.id ?? ""]));
+    const news = sample.inputs(`r7 ${kind}`, deps);
+    const { id, outs } = await providerFor(kind, config).create(news as never);
     existing[kind] = { id, props: outs as Json, news };
-  };
-  await make("GcsConnection", inputs.gcs("r7 gcs"));
-  await make("WebhookConnection", inputs.webhook("r7 hook"));
-  await make("Connection", inputs.generic("r7 generic"));
-  await make("Model", inputs.model("r7 model", existing.GcsConnection.id));
-  await make("Sync", inputs.sync("r7 sync", existing.Model.id, existing.WebhookConnection.id));
-});
+  }
+}, 120_000);
 afterAll(() => emulator?.close());
 
+/** The live object of a kind (failing, naming the kind, when it has no samples). */
+function objectOf(kind: string) {
+  sampleFor(kind);
+  return existing[kind] as { id: string; props: Json; news: Json };
+}
+
 /** Runs one operation; the props carry another name so that update has something to send. */
-function run(kind: Kind, operation: (typeof OPERATIONS)[number], apiKey: string | undefined) {
+function run(kind: string, operation: Operation, apiKey: string | undefined) {
   const p = providerFor(kind, { apiKey, deploymentUrl: emulator.url });
-  const { id, props, news } = existing[kind];
+  const { id, props, news } = objectOf(kind);
   const renamed = { ...news, name: `${String(news.name)} renamed` };
   switch (operation) {
     case "create":
@@ -56,7 +63,7 @@ function run(kind: Kind, operation: (typeof OPERATIONS)[number], apiKey: string 
 }
 
 /** The operation's error and the requests it made. */
-async function attempt(kind: Kind, operation: (typeof OPERATIONS)[number], apiKey: string | undefined) {
+async function attempt(kind: string, operation: Operation, apiKey: string | undefined) {
   const before = emulator.requests.length;
   const error = (await run(kind, operation, apiKey).then(
     () => undefined,
@@ -65,8 +72,8 @@ async function attempt(kind: Kind, operation: (typeof OPERATIONS)[number], apiKe
   return { error, requests: emulator.requests.slice(before) };
 }
 
-function expectClear(error: Error | undefined, status: 401 | 403) {
-  expect(error).toBeInstanceOf(Error);
+function expectClear(error: Error | undefined, status: 401 | 403, operation: string) {
+  expect(error, operation).toBeInstanceOf(Error);
   const message = (error as Error).message;
   expect(message).toMatch(
     status === 401
@@ -80,39 +87,50 @@ function expectClear(error: Error | undefined, status: 401 | 403) {
 }
 
 describe("R7: bad credentials", () => {
-  const cases = KINDS.flatMap((kind) => OPERATIONS.map((operation) => [kind, operation] as const));
-
-  it.each(cases)(
-    "401 (wrong key): %s %s fails clearly after exactly one request",
-    async (kind, operation) => {
-      const { error, requests } = await attempt(kind, operation, WRONG_KEY);
-      expectClear(error, 401);
-      expect(requests.map((r) => r.status)).toEqual([401]);
+  it.each(KIND_NAMES)(
+    "401 (wrong key): %s create, read, update and delete each fail clearly after exactly one request",
+    async (kind) => {
+      for (const operation of OPERATIONS) {
+        const { error, requests } = await attempt(kind, operation, WRONG_KEY);
+        expectClear(error, 401, operation);
+        expect(
+          requests.map((r) => r.status),
+          operation,
+        ).toEqual([401]);
+      }
     },
   );
 
-  it.each(cases)(
-    "403 (access refused): %s %s fails clearly after exactly one request",
-    async (kind, operation) => {
-      emulator.addFault({ kind: "status", status: 403, times: 1 });
-      const { error, requests } = await attempt(kind, operation, API_KEY);
-      emulator.clearFaults();
-      expectClear(error, 403);
-      expect(requests.map((r) => r.status)).toEqual([403]);
+  it.each(KIND_NAMES)(
+    "403 (access refused): %s create, read, update and delete each fail clearly after exactly one request",
+    async (kind) => {
+      for (const operation of OPERATIONS) {
+        emulator.addFault({ kind: "status", status: 403, times: 1 });
+        const { error, requests } = await attempt(kind, operation, API_KEY).finally(() =>
+          emulator.clearFaults(),
+        );
+        expectClear(error, 403, operation);
+        expect(
+          requests.map((r) => r.status),
+          operation,
+        ).toEqual([403]);
+      }
     },
   );
 
-  it.each(cases)(
-    "no key at all: %s %s fails before any request, naming both ways to set one",
-    async (kind, operation) => {
+  it.each(KIND_NAMES)(
+    "no key at all: %s create, read, update and delete each fail before any request, naming both ways to set one",
+    async (kind) => {
       const saved = process.env.POLYTOMIC_API_KEY;
       delete process.env.POLYTOMIC_API_KEY;
       try {
-        const { error, requests } = await attempt(kind, operation, undefined);
-        expect(error?.message).toContain("No Polytomic API key is configured");
-        expect(error?.message).toContain("polytomic:apiKey");
-        expect(error?.message).toContain("POLYTOMIC_API_KEY");
-        expect(requests).toEqual([]);
+        for (const operation of OPERATIONS) {
+          const { error, requests } = await attempt(kind, operation, undefined);
+          expect(error?.message, operation).toContain("No Polytomic API key is configured");
+          expect(error?.message, operation).toContain("polytomic:apiKey");
+          expect(error?.message, operation).toContain("POLYTOMIC_API_KEY");
+          expect(requests, operation).toEqual([]);
+        }
       } finally {
         if (saved !== undefined) process.env.POLYTOMIC_API_KEY = saved;
       }
@@ -123,36 +141,55 @@ describe("R7: bad credentials", () => {
     const log: RequestLogEntry[] = [];
     const client = (key: string) =>
       new PolytomicClient({ apiKey: key, deploymentUrl: emulator.url, onRequest: (e) => log.push(e) });
-    await expect(client(WRONG_KEY).connections.get(existing.WebhookConnection.id)).rejects.toMatchObject({
+    await expect(client(WRONG_KEY).connections.get(objectOf("WebhookConnection").id)).rejects.toMatchObject({
       status: 401,
     });
     emulator.addFault({ kind: "status", status: 403, times: 1 });
-    await expect(client(API_KEY).models.get(existing.Model.id)).rejects.toMatchObject({ status: 403 });
+    await expect(client(API_KEY).models.get(objectOf("Model").id)).rejects.toMatchObject({ status: 403 });
     emulator.clearFaults();
     expect(log.map((e) => [e.status, e.attempt, e.retryInMs])).toEqual([
       [401, 1, undefined],
       [403, 1, undefined],
     ]);
   });
+});
 
-  it("through the provider server: every operation with a wrong key fails clearly after one request", async () => {
-    const server = await startProviderServer(PROGRAM_DIR, "r7", { POLYTOMIC_API_KEY: "" });
-    try {
-      await server.configure({
-        "polytomic:apiKey": secretWire(WRONG_KEY),
-        "polytomic:deploymentUrl": emulator.url,
-      });
-      for (const kind of ["WebhookConnection", "Sync"] as const) {
+/**
+ * Through the provider server, configured with a wrong key: four emulator + server lanes, each kind on a lane of
+ * its own, each with the kind's object made there with the right key.
+ */
+describe("R7 through the provider server", () => {
+  let lanes: Lanes;
+  let providers: Record<string, string>;
+  beforeAll(async () => {
+    providers = await serializedProviders(KIND_NAMES);
+    lanes = await startLanes(LANES, {
+      project: "r7",
+      emulator: { schemaReadyDelayMs: 0 },
+      serverKey: WRONG_KEY,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await lanes?.close();
+  });
+
+  it.concurrent.for(KIND_NAMES)(
+    "%s: every operation with a wrong key fails clearly after one request",
+    async (kind, { expect }) => {
+      const sample = sampleFor(kind);
+      await lanes.use(async ({ server, emulator, api, dependencies }) => {
+        const deps = await dependencies(kind);
+        const news = { ...sample.inputs(`r7 ${kind}`, deps), __provider: providers[kind] };
+        const { id } = await sample.api(api).create(sample.body(`r7 ${kind}`, deps));
         const u = `urn:pulumi:dev::r7::pulumi-nodejs:dynamic/polytomic:${kind}::x`;
-        const provider = await serializedProvider(kind);
-        const { id, props, news } = existing[kind];
-        const withProvider = { ...props, __provider: provider };
-        const renamed = { ...news, name: "renamed", __provider: provider };
-        const calls: [string, () => Promise<unknown>][] = [
+        // (What the engine recorded matters not: the key is refused before anything is looked at.)
+        const props = news;
+        const renamed = { ...news, name: "renamed" };
+        const calls: [Operation, () => Promise<unknown>][] = [
           ["create", () => server.create(u, renamed)],
-          ["read", () => server.read(u, id, withProvider, renamed)],
-          ["update", () => server.update(u, id, withProvider, renamed)],
-          ["delete", () => server.delete(u, id, withProvider)],
+          ["read", () => server.read(u, id, props, renamed)],
+          ["update", () => server.update(u, id, props, renamed)],
+          ["delete", () => server.delete(u, id, props)],
         ];
         for (const [operation, call] of calls) {
           const before = emulator.requests.length;
@@ -160,17 +197,21 @@ describe("R7: bad credentials", () => {
             () => undefined,
             (e: unknown) => e,
           )) as GrpcFailure | undefined;
-          expect(failure?.details, `${kind} ${operation}`).toMatch(
-            /Polytomic rejected the API key \(401 from /,
-          );
-          expect(failure?.details).toContain("polytomic:apiKey");
-          expect(failure?.details).not.toContain(WRONG_KEY);
-          expect(emulator.requests.length - before, `${kind} ${operation}`).toBe(1);
+          expect(failure?.details, operation).toMatch(/Polytomic rejected the API key \(401 from /);
+          expect(failure?.details, operation).toContain("polytomic:apiKey");
+          expect(failure?.details, operation).not.toContain(WRONG_KEY);
+          expect(
+            emulator.requests.slice(before).map((r) => r.status),
+            operation,
+          ).toEqual([401]);
         }
-      }
+      });
+    },
+  );
+
+  it("no server printed the wrong key", () => {
+    for (const { server } of lanes.all) {
       expect(server.stderr.join("") + server.stdout.join("")).not.toContain(WRONG_KEY);
-    } finally {
-      server.close();
     }
   });
 });
