@@ -8,6 +8,7 @@ import {
 import type { Credential } from "./credentials";
 import type { ObjectApi, ObjectSpec } from "./object-provider";
 import { compact } from "./plain";
+import { UNKNOWN } from "./unknown";
 
 const ID = z.string().min(1, "must not be empty");
 /** A kind without a display name (messages name it through `describe`). */
@@ -47,12 +48,12 @@ function parsed(id: string) {
   return parts;
 }
 
-/** The 404 a missing user-defined field reads as (Polytomic answers its schema, without the field). */
-function fieldNotFound(path: string): PolytomicApiError {
+/** The 404 a missing override reads as (Polytomic answers the schema, without it). */
+function notFound(path: string, message: string): PolytomicApiError {
   return new PolytomicApiError({
     status: 404,
     request: { method: "GET", path, attempts: 1 },
-    body: { key: "not_found", message: "the field is not in the schema" },
+    body: { key: "not_found", message },
   });
 }
 
@@ -108,6 +109,23 @@ export const CONNECTION_SCHEMA_PRIMARY_KEYS_SPEC: ObjectSpec<
       __provider: z.string().optional(),
     })
     .strict(),
+  crossChecks: (news) => {
+    const fields = news.fields;
+    if (!Array.isArray(fields) || fields.length === 0) return [];
+    const known = fields.filter((f) => (f as { isPrimaryKey?: unknown } | null)?.isPrimaryKey !== UNKNOWN);
+    if (
+      known.length < fields.length ||
+      known.some((f) => (f as { isPrimaryKey?: unknown }).isPrimaryKey === true)
+    )
+      return [];
+    return [
+      {
+        property: "fields",
+        reason:
+          "fields must mark at least one field isPrimaryKey: true (delete the resource to go back to the primary key Polytomic detects)",
+      },
+    ];
+  },
   describe: (values, id) => {
     const parts = values?.connectionId === undefined ? parseId(id) : values;
     return `the primary keys of schema "${String(parts?.schemaId ?? "")}" of connection ${String(parts?.connectionId ?? "")}`;
@@ -155,9 +173,13 @@ export const CONNECTION_SCHEMA_PRIMARY_KEYS_SPEC: ObjectSpec<
     };
     return {
       create: write,
-      get: (id) => {
+      // No primary key at all: there is no override (any more), and the source detects none.
+      get: async (id) => {
         const { connectionId, schemaId: schema } = parsed(id);
-        return read(connectionId, schema);
+        const found = await read(connectionId, schema);
+        if (found.primaryKeys.length === 0)
+          throw notFound(`/api/connections/${connectionId}/schemas/${schema}`, "no primary key");
+        return found;
       },
       update: (_id, body) => write(body),
       delete: (id) => {
@@ -255,7 +277,10 @@ function schemaFieldApi(
     const found: ConnectionSchema = await schemas.get(connectionId, schema);
     const field = found.fields.find((f) => f.id === fieldId && f.user_managed === true);
     if (field === undefined) {
-      throw fieldNotFound(`/api/connections/${connectionId}/schemas/${schema} (field ${fieldId})`);
+      throw notFound(
+        `/api/connections/${connectionId}/schemas/${schema}`,
+        `the schema has no field ${fieldId}`,
+      );
     }
     return {
       id: schemaId(credential.organizationId, connectionId, schema, fieldId),
