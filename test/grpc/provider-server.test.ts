@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../src/emulator";
+import { type RecordedRequest, type RunningEmulator, startEmulator } from "../../src/emulator";
+import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/fixtures";
 import { PROGRAM_DIR } from "../helpers/packed-package";
 import {
   type GrpcFailure,
@@ -7,41 +8,55 @@ import {
   secretWire,
   startProviderServer,
 } from "../helpers/provider-server";
-import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
-import { serializedProvider } from "../helpers/serialize";
+import { serializedProviders } from "../helpers/serialized-providers";
+import { type Lanes, startLanes } from "../helpers/server-lanes";
+import { type CountedCall, type Json, KIND_NAMES, sampleFor } from "../kinds/samples";
 
-const KINDS = ["Connection", "GcsConnection", "WebhookConnection", "Model", "Sync"] as const;
 const urn = (kind: string, name: string) =>
   `urn:pulumi:dev::seed::pulumi-nodejs:dynamic/polytomic:${kind}::${name}`;
 
+/**
+ * How long the emulator takes to make a schema cache ready. The provider polls a cache's status at once, then
+ * after 1 s: with the cache ready 0.9 s after the POST, the first poll finds it refreshing and the second ready.
+ */
+const SCHEMA_READY_DELAY_MS = 900;
+
 let emulator: RunningEmulator;
 let server: ProviderServer;
-const providers: Record<string, string> = {};
-/** HTTP requests per provider method, measured on the emulator's request log. */
-const requestCounts: Record<string, number> = {};
+let providers: Record<string, string>;
+/** When the emulator answered each request (its log line), in arrival order of the answers. */
+const answered: { at: number; line: string }[] = [];
 
-function countRequests<T>(label: string, run: () => Promise<T>): Promise<T> {
+/** The requests `run` made, as `METHOD path status` with the object's id written `{id}`. */
+async function requestsOf<T>(run: () => Promise<T>, id?: string): Promise<{ result: T; requests: string[] }> {
   const before = emulator.requests.length;
-  return run().finally(() => {
-    requestCounts[label] = emulator.requests.length - before;
-  });
+  const result = await run();
+  const made = id ?? (result as { id?: string }).id ?? "";
+  return { result, requests: emulator.requests.slice(before).map((r) => describeRequest(r, made)) };
+}
+
+function describeRequest(r: RecordedRequest, id: string): string {
+  return `${r.method} ${id === "" ? r.path : r.path.split(id).join("{id}")} ${r.status}`;
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: [API_KEY], schemaReadyDelayMs: 400 });
-  for (const kind of KINDS) providers[kind] = await serializedProvider(kind);
+  emulator = await startEmulator({
+    apiKeys: [API_KEY],
+    schemaReadyDelayMs: SCHEMA_READY_DELAY_MS,
+    log: (line) => answered.push({ at: Date.now(), line }),
+  });
+  providers = await serializedProviders(KIND_NAMES);
   server = await startProviderServer(PROGRAM_DIR, "seed", { POLYTOMIC_API_KEY: "" });
   await server.configure({
     "polytomic:apiKey": secretWire(API_KEY),
     "polytomic:deploymentUrl": emulator.url,
     "seed:gcsBucket": "sample",
   });
-});
+}, 120_000);
 
 afterAll(async () => {
   server?.close();
   await emulator?.close();
-  console.log(`[lifecycle-requests] ${JSON.stringify(requestCounts)}`);
 });
 
 beforeEach(() => emulator.clearFaults());
@@ -55,14 +70,23 @@ const gcsNews = (over: Record<string, unknown> = {}) => ({
 });
 
 describe("__provider", () => {
-  it.each(KINDS)("%s: small, holds no credential, no version, and loads the installed package", (kind) => {
-    const text = providers[kind] as string;
-    console.log(`[provider-size] ${kind} ${Buffer.byteLength(text)} bytes`);
-    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096);
-    expect(text).not.toContain(API_KEY);
-    expect(text).not.toMatch(/\d+\.\d+\.\d+/);
-    expect(text).toContain('require("pulumi-polytomic/provider")');
-    expect(text).toContain(`"${kind}"`);
+  it.each(KIND_NAMES)(
+    "%s: small, holds no credential, no version, and loads the installed package",
+    (kind) => {
+      const text = providers[kind] as string;
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096);
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toMatch(/\d+\.\d+\.\d+/);
+      expect(text).toContain('require("pulumi-polytomic/provider")');
+      expect(text).toContain(`"${kind}"`);
+    },
+  );
+
+  it("sizes", () => {
+    const sizes = KIND_NAMES.map((kind) => Buffer.byteLength(providers[kind] as string));
+    console.log(
+      `[provider-size] ${KIND_NAMES.length} kinds: ${Math.min(...sizes)}-${Math.max(...sizes)} bytes`,
+    );
   });
 });
 
@@ -81,7 +105,14 @@ describe("the real dynamic-provider server", () => {
 
   it("the full lifecycle: create (schema wait), diff, update, read, get, delete", async () => {
     const u = urn("GcsConnection", "gcs");
-    const created = await countRequests("GcsConnection.create", () => server.create(u, gcsNews()));
+    // create: the POST, then the cache's status until it is ready: refreshing at once, ready 1 s later.
+    const { result: created, requests: createRequests } = await requestsOf(() => server.create(u, gcsNews()));
+    const returnedAt = Date.now();
+    expect(createRequests).toEqual([
+      "POST /api/connections 200",
+      "GET /api/connections/{id}/schemas/status 200",
+      "GET /api/connections/{id}/schemas/status 200",
+    ]);
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.props).toMatchObject({
       name: "gcs via grpc",
@@ -90,28 +121,50 @@ describe("the real dynamic-provider server", () => {
       computedConfiguration: { clientEmail: expect.stringContaining("@") },
       __provider: providers.GcsConnection,
     });
-    // The create returned only once the cache was ready: a model can be created right away.
-    const cache = emulator.state.connections.get(created.id);
-    expect(cache).toBeDefined();
+    // The create returned only once the cache was ready, so a model can be created right away: the first status
+    // answer came before the cache was ready (it said "refreshing"), the second (the last request the create made:
+    // the provider polls until one says ready) after, and the create returned after that.
+    const readyAt = emulator.state.connections.get(created.id)?.schemaCache?.readyAt as number;
+    const polls = answered.filter((a) =>
+      a.line.startsWith(`GET /api/connections/${created.id}/schemas/status `),
+    );
+    expect(polls).toHaveLength(2);
+    expect(polls[0]?.at).toBeLessThan(readyAt);
+    expect(polls[1]?.at).toBeGreaterThanOrEqual(readyAt);
+    expect(polls[1]?.at).toBeLessThanOrEqual(returnedAt);
+    expect(readyAt).toBeLessThanOrEqual(returnedAt);
 
-    const none = await countRequests("GcsConnection.diff", () =>
-      server.diff(u, created.id, created.props, gcsNews()),
+    // diff: offline.
+    const { result: none, requests: diffRequests } = await requestsOf(
+      () => server.diff(u, created.id, created.props, gcsNews()),
+      created.id,
     );
     expect(none).toMatchObject({ changes: 1, replaces: [] });
+    expect(diffRequests).toEqual([]);
     const some = await server.diff(u, created.id, created.props, gcsNews({ name: "renamed" }));
     expect(some).toMatchObject({ changes: 2, replaces: [] });
 
-    const updated = await countRequests("GcsConnection.update", () =>
-      server.update(u, created.id, created.props, gcsNews({ name: "renamed" })),
+    // update: the PUT (a full replacement), which starts a new cache refresh, and the same wait.
+    const { result: updated, requests: updateRequests } = await requestsOf(
+      () => server.update(u, created.id, created.props, gcsNews({ name: "renamed" })),
+      created.id,
     );
+    expect(updateRequests).toEqual([
+      "PUT /api/connections/{id} 200",
+      "GET /api/connections/{id}/schemas/status 200",
+      "GET /api/connections/{id}/schemas/status 200",
+    ]);
     expect(updated.props).toMatchObject({ name: "renamed", __provider: providers.GcsConnection });
     expect(emulator.state.connections.get(created.id)?.configuration.service_account).toBe(
       FAKE_SERVICE_ACCOUNT,
     );
 
-    const refreshed = await countRequests("GcsConnection.read", () =>
-      server.read(u, created.id, updated.props, gcsNews({ name: "renamed" })),
+    // read: one GET.
+    const { result: refreshed, requests: readRequests } = await requestsOf(
+      () => server.read(u, created.id, updated.props, gcsNews({ name: "renamed" })),
+      created.id,
     );
+    expect(readRequests).toEqual(["GET /api/connections/{id} 200"]);
     expect(refreshed.id).toBe(created.id);
     expect(refreshed.props).toMatchObject({
       name: "renamed",
@@ -127,7 +180,12 @@ describe("the real dynamic-provider server", () => {
     expect(got.props).toMatchObject({ name: "renamed", type: "gcs", configuration: { bucket: "sample" } });
     expect((got.props.configuration as Record<string, unknown>).serviceAccount).toBe("********");
 
-    await countRequests("GcsConnection.delete", () => server.delete(u, created.id, updated.props));
+    // delete: one DELETE.
+    const { requests: deleteRequests } = await requestsOf(
+      () => server.delete(u, created.id, updated.props),
+      created.id,
+    );
+    expect(deleteRequests).toEqual(["DELETE /api/connections/{id} 200"]);
     expect(emulator.state.connections.has(created.id)).toBe(false);
     const gone = await server.read(u, created.id, updated.props);
     expect(gone.id).toBe("");
@@ -162,7 +220,8 @@ describe("the real dynamic-provider server", () => {
       configuration: { url: "https://example.com/hook", auth_method: "polytomic_secret" },
       __provider: providers.Connection,
     };
-    const created = await countRequests("Connection.create", () => server.create(u, news));
+    const { result: created, requests } = await requestsOf(() => server.create(u, news));
+    expect(requests).toEqual(["POST /api/connections 200"]);
     const diff = await server.diff(u, created.id, created.props, { ...news, type: "gcs" });
     expect(diff).toMatchObject({ changes: 2, replaces: ["type"], deleteBeforeReplace: false });
     await server.delete(u, created.id, created.props);
@@ -170,20 +229,25 @@ describe("the real dynamic-provider server", () => {
 
   it("models and syncs: create, diff, read, update, delete through the server", async () => {
     const gcs = await server.create(urn("GcsConnection", "src"), gcsNews({ name: "src" }));
-    const hook = await countRequests("WebhookConnection.create", () =>
+    // A webhook is no model source: its create is the POST alone, no schema wait.
+    const { result: hook, requests: hookRequests } = await requestsOf(() =>
       server.create(urn("WebhookConnection", "hook"), {
         name: "hook",
         configuration: { url: "https://example.com/hook" },
         __provider: providers.WebhookConnection,
       }),
     );
+    expect(hookRequests).toEqual(["POST /api/connections 200"]);
     const modelNews = {
       name: "users",
       connectionId: gcs.id,
       configuration: { model_from: "single_file", key: "high_paying_users.csv" },
       __provider: providers.Model,
     };
-    const model = await countRequests("Model.create", () => server.create(urn("Model", "users"), modelNews));
+    const { result: model, requests: modelCreate } = await requestsOf(() =>
+      server.create(urn("Model", "users"), modelNews),
+    );
+    expect(modelCreate).toEqual(["POST /api/models 200"]);
     expect(model.props.fieldNames).toEqual(
       expect.arrayContaining(["email_address", "first_name", "last_name"]),
     );
@@ -212,45 +276,171 @@ describe("the real dynamic-provider server", () => {
     const { identity, ...withoutIdentity } = syncNews;
     const check = await server.check(urn("Sync", "sync"), {}, { ...withoutIdentity, mode: "update" });
     expect(check.failures.map((f) => f.property)).toEqual(["identity"]);
-    const sync = await countRequests("Sync.create", () => server.create(urn("Sync", "sync"), syncNews));
-    expect(sync.props).toMatchObject({ modelIds: [model.id], encryptionPassphrase: "correct-horse-battery" });
-    expect(
-      (
-        await countRequests("Sync.diff", () =>
-          server.diff(urn("Sync", "sync"), sync.id, sync.props, syncNews),
-        )
-      ).changes,
-    ).toBe(1);
-    const read = await countRequests("Sync.read", () =>
-      server.read(urn("Sync", "sync"), sync.id, sync.props, syncNews),
+    const { result: sync, requests: syncCreate } = await requestsOf(() =>
+      server.create(urn("Sync", "sync"), syncNews),
     );
+    expect(syncCreate).toEqual(["POST /api/syncs 200"]);
+    expect(sync.props).toMatchObject({ modelIds: [model.id], encryptionPassphrase: "correct-horse-battery" });
+    const syncDiff = await requestsOf(
+      () => server.diff(urn("Sync", "sync"), sync.id, sync.props, syncNews),
+      sync.id,
+    );
+    expect(syncDiff.result.changes).toBe(1);
+    expect(syncDiff.requests).toEqual([]);
+    const { result: read, requests: syncRead } = await requestsOf(
+      () => server.read(urn("Sync", "sync"), sync.id, sync.props, syncNews),
+      sync.id,
+    );
+    expect(syncRead).toEqual(["GET /api/syncs/{id} 200"]);
     expect(read.props.encryptionPassphrase).toBe("correct-horse-battery");
     expect((await server.diff(urn("Sync", "sync"), sync.id, read.props, syncNews)).changes).toBe(1);
     const renamed = { ...syncNews, schedule: { frequency: "daily", hour: 5, minute: 0 } };
-    const upd = await countRequests("Sync.update", () =>
-      server.update(urn("Sync", "sync"), sync.id, sync.props, renamed),
+    const { result: upd, requests: syncUpdate } = await requestsOf(
+      () => server.update(urn("Sync", "sync"), sync.id, sync.props, renamed),
+      sync.id,
     );
+    expect(syncUpdate).toEqual(["PUT /api/syncs/{id} 200"]);
     expect(upd.props.schedule).toEqual({ frequency: "daily", hour: "05", minute: "00" });
     expect((await server.diff(urn("Sync", "sync"), sync.id, upd.props, renamed)).changes).toBe(1);
-    expect(
-      (
-        await countRequests("Model.diff", () =>
-          server.diff(urn("Model", "users"), model.id, model.props, modelNews),
-        )
-      ).changes,
-    ).toBe(1);
-    await countRequests("Model.read", () =>
-      server.read(urn("Model", "users"), model.id, model.props, modelNews),
+    const modelDiff = await requestsOf(
+      () => server.diff(urn("Model", "users"), model.id, model.props, modelNews),
+      model.id,
     );
-    await countRequests("Model.update", () =>
-      server.update(urn("Model", "users"), model.id, model.props, { ...modelNews, name: "users 2" }),
+    expect(modelDiff.result.changes).toBe(1);
+    expect(modelDiff.requests).toEqual([]);
+    const modelRead = await requestsOf(
+      () => server.read(urn("Model", "users"), model.id, model.props, modelNews),
+      model.id,
     );
+    expect(modelRead.requests).toEqual(["GET /api/models/{id} 200"]);
+    const modelUpdate = await requestsOf(
+      () => server.update(urn("Model", "users"), model.id, model.props, { ...modelNews, name: "users 2" }),
+      model.id,
+    );
+    expect(modelUpdate.requests).toEqual(["PUT /api/models/{id} 200"]);
     // Delete in reverse dependency order, as the engine does.
-    await countRequests("Sync.delete", () => server.delete(urn("Sync", "sync"), sync.id, upd.props));
-    await countRequests("Model.delete", () => server.delete(urn("Model", "users"), model.id, model.props));
+    const syncDelete = await requestsOf(
+      () => server.delete(urn("Sync", "sync"), sync.id, upd.props),
+      sync.id,
+    );
+    expect(syncDelete.requests).toEqual(["DELETE /api/syncs/{id} 200"]);
+    const modelDelete = await requestsOf(
+      () => server.delete(urn("Model", "users"), model.id, model.props),
+      model.id,
+    );
+    expect(modelDelete.requests).toEqual(["DELETE /api/models/{id} 200"]);
     await server.delete(urn("WebhookConnection", "hook"), hook.id, hook.props);
     await server.delete(urn("GcsConnection", "src"), gcs.id, gcs.props);
     expect(emulator.state.syncs.size + emulator.state.models.size).toBe(0);
+  });
+});
+
+/**
+ * The same lifecycle for every kind of the kinds table (src/kinds.ts) with its samples (test/kinds/samples.ts),
+ * each call's requests counted exactly. What each provider method must send, written from what it does:
+ * - check and diff: nothing (offline);
+ * - create: one POST to the kind's collection; a kind that waits for the schema cache then polls the cache's
+ *   status until it is ready (ready at once here: one poll);
+ * - update (a change Polytomic holds): one PUT of the object, a full replacement; then the same wait;
+ * - read (refresh), and `get` (Resource.get: only the __provider as state): one GET of the object;
+ * - delete: one DELETE; read and delete of an object already gone: one request each, answered 404.
+ * A kind whose calls do something else (a run, not an object) writes its own list in its sample, by hand too.
+ * Four emulator + provider-server lanes run four kinds at once; each kind has its lane to itself.
+ */
+describe("every kind, through the server: each method's requests", () => {
+  const LANES = 4;
+  let lanes: Lanes;
+  beforeAll(async () => {
+    lanes = await startLanes(LANES, { project: "seed", emulator: { schemaReadyDelayMs: 0 } });
+  }, 120_000);
+  afterAll(async () => {
+    await lanes?.close();
+  });
+
+  it.concurrent.for(KIND_NAMES)("%s", async (kind, { expect }) => {
+    const sample = sampleFor(kind);
+    await lanes.use(async ({ server, emulator, dependencies }) => {
+      const deps = await dependencies(kind);
+      const u = urn(kind, "every");
+      const name = `grpc ${kind}`;
+      const news: Json = { ...sample.inputs(name, deps), __provider: providers[kind] };
+      let id = "";
+      /** The kind's collection (`/api/models`): the path of its create's POST. */
+      let collection = "";
+      /** Runs a call; its requests as `METHOD path status`, paths written `{collection}` and `{object}...`. */
+      const traced = async <T>(run: () => Promise<T>) => {
+        const before = emulator.requests.length;
+        const result = await run();
+        const made = emulator.requests.slice(before);
+        if (collection === "") collection = made[0]?.path ?? "";
+        const shape = (path: string) =>
+          path === collection
+            ? "{collection}"
+            : path.startsWith(`${collection}/${id}`)
+              ? `{object}${path.slice(`${collection}/${id}`.length)}`
+              : path;
+        return { result, requests: made.map((r) => `${r.method} ${shape(r.path)} ${r.status}`) };
+      };
+      const wait = sample.waitsForSchema ? ["GET {object}/schemas/status 200"] : [];
+      const rule: Record<CountedCall, readonly string[]> = {
+        create: ["POST {collection} 200", ...wait],
+        update: ["PUT {object} 200", ...wait],
+        read: ["GET {object} 200"],
+        get: ["GET {object} 200"],
+        delete: ["DELETE {object} 200"],
+        readGone: ["GET {object} 404"],
+        deleteGone: ["DELETE {object} 404"],
+      };
+      const expected = (call: CountedCall) => sample.requests?.[call] ?? rule[call];
+
+      const checked = await traced(() => server.check(u, {}, news));
+      expect(checked.result.failures).toEqual([]);
+      expect(checked.requests, "check").toEqual([]);
+
+      const created = await traced(async () => {
+        const result = await server.create(u, checked.result.inputs);
+        id = result.id;
+        return result;
+      });
+      expect(created.requests, "create").toEqual(expected("create"));
+      expect(collection).toMatch(/^\/api\/[a-z/_]+$/);
+
+      const same = await traced(() => server.diff(u, id, created.result.props, news));
+      expect(same.result.changes, "diff, same inputs").toBe(1);
+      expect(same.requests, "diff").toEqual([]);
+
+      let desired: Json = news;
+      let props = created.result.props;
+      const update = sample.update?.(name, deps);
+      if (update !== undefined) {
+        desired = { ...update, __provider: providers[kind] };
+        const planned = await traced(() => server.diff(u, id, props, desired));
+        expect(planned.result, "diff, changed inputs").toMatchObject({ changes: 2, replaces: [] });
+        expect(planned.requests, "diff").toEqual([]);
+        const updated = await traced(() => server.update(u, id, props, desired));
+        expect(updated.requests, "update").toEqual(expected("update"));
+        props = updated.result.props;
+      }
+
+      const refreshed = await traced(() => server.read(u, id, props, desired));
+      expect(refreshed.requests, "read").toEqual(expected("read"));
+      expect(refreshed.result.id).toBe(id);
+      expect((await server.diff(u, id, refreshed.result.props, desired)).changes, "diff after refresh").toBe(
+        1,
+      );
+      const got = await traced(() => server.read(u, id, { __provider: providers[kind] }));
+      expect(got.requests, "get").toEqual(expected("get"));
+      expect(got.result.id).toBe(id);
+      expect(got.result.props.name).toBe(news.name);
+
+      const deleted = await traced(() => server.delete(u, id, refreshed.result.props));
+      expect(deleted.requests, "delete").toEqual(expected("delete"));
+      const gone = await traced(() => server.read(u, id, refreshed.result.props));
+      expect(gone.result.id).toBe("");
+      expect(gone.requests, "read when gone").toEqual(expected("readGone"));
+      const again = await traced(() => server.delete(u, id, refreshed.result.props));
+      expect(again.requests, "delete when gone").toEqual(expected("deleteGone"));
+    });
   });
 });
 
