@@ -3,19 +3,9 @@ import type { CreateConnectionRequest, ModelRequest, SyncRequest } from "../../s
 import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/fixtures";
 import { type Json, sampleFor } from "../kinds/samples";
 
+/** A seeded PRNG (the emulator's own, mulberry32) for the client's retry jitter, so runs repeat. */
+export { seededRandom } from "../../src/emulator/faults";
 export { API_KEY, FAKE_SERVICE_ACCOUNT, type Json };
-
-/** mulberry32: a seeded PRNG for the client's retry jitter, so runs repeat. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `jobs` with at most `limit` in flight; every job runs, failures are collected, never thrown. */
 export async function runLimited<T>(
