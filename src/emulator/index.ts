@@ -35,11 +35,20 @@ export const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
 
 /** Runs that were going when the state was saved cannot resume: they end `interrupted`. */
 function markInterruptedRuns(state: EmulatorState, now: number): void {
+  const at = new Date(now).toISOString();
   for (const execution of state.executions.values()) {
     if (isFinalStatus(execution.status)) continue;
     execution.status = "interrupted";
-    execution.completed_at ??= new Date(now).toISOString();
+    execution.completed_at ??= at;
     execution.errors.push("the emulator stopped during the run");
+  }
+  for (const sync of state.bulkSyncs.values()) {
+    for (const execution of sync.executions) {
+      if (isFinalStatus(execution.status)) continue;
+      execution.status = "interrupted";
+      execution.status_message = "the emulator stopped during the run";
+      execution.completed_at ??= at;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 /** The emulator's in-memory state. Everything here is plain JSON so it can be persisted (see persist.ts). */
 
 import { AdminState } from "./admin-state";
+import type { BulkOutput } from "./bulk-run";
 import type { StoredBulkSync } from "./bulk-syncs";
 
 export type JsonObject = Record<string, unknown>;
@@ -162,6 +163,8 @@ export class EmulatorState {
   readonly deliveries = new Map<string, StoredDelivery[]>();
   /** What each sync has delivered, by sync id: the next run sends only what changed since. */
   readonly cursors = new Map<string, StoredDeliveryCursor>();
+  /** What bulk-sync runs wrote (or would have written), by execution id (./bulk-run; not persisted). */
+  readonly bulkOutputs = new Map<string, BulkOutput[]>();
 
   /** Organizations, users, roles, policies, notifications, schema overrides and keys (./admin-state). */
   readonly admin = new AdminState();
@@ -178,5 +181,6 @@ export class EmulatorState {
     this.bulkSyncs.clear();
     this.deliveries.clear();
     this.cursors.clear();
+    this.bulkOutputs.clear();
   }
 }

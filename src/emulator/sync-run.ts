@@ -1,5 +1,6 @@
 /**
- * A model sync's execution in the emulator: it reads the model's rows (the CSV for bucket sources), maps the
+ * A model sync's execution in the emulator: it reads the model's rows (the CSV for bucket sources, the source
+ * catalog's sample rows for a table of another source), maps the
  * sync's fields, and for a webhook target (`object: "http"`) POSTs the records in batches of `batch_size`
  * (see webhook-delivery.ts). Other targets are not written to: the run counts what it would have written.
  *
@@ -12,6 +13,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { isPlainObject } from "../wire";
+import type { SourceCatalog } from "./catalog";
 import type { RunControl } from "./execution-runner";
 import { iso } from "./http";
 import { readGcsTable } from "./model-source";
@@ -63,16 +65,28 @@ export function newSyncExecution(sync: StoredSync, options: { test: boolean; res
   return execution;
 }
 
-/** A model's rows as `{field name: value}`, each value typed by the model field's type (`null` when empty). */
+/**
+ * A model's rows as `{field name: value}`: a bucket model's CSV rows, each value typed by the model field's type
+ * (`null` when empty); for a `table` model of another source, the sample rows the source catalog lists for that
+ * table; none otherwise (a `query` model, a table the catalog does not list).
+ */
 export function modelRows(
   state: EmulatorState,
   model: StoredModel,
   bucketsDir: string,
+  catalog?: SourceCatalog,
 ): Record<string, unknown>[] {
   const connection = state.connections.get(model.connection_id);
   if (connection === undefined)
     throw new Error(`the model's connection ${model.connection_id} no longer exists`);
-  if (connection.type !== "gcs") return [];
+  if (connection.type !== "gcs") {
+    const table = model.configuration.table;
+    const schema =
+      typeof table === "string" ? catalog?.schemasOf(connection).find((s) => s.id === table) : undefined;
+    return (schema?.rows ?? []).map((row) =>
+      Object.fromEntries(model.fields.map((f) => [f.name, row[f.name] ?? null])),
+    );
+  }
   const { header, rows } = readGcsTable(connection, model.configuration, bucketsDir);
   const columns = new Map(header.map((name, i) => [name, i]));
   return rows.map((row) => {
@@ -120,6 +134,7 @@ export function mapRecords(
   state: EmulatorState,
   sync: StoredSync,
   bucketsDir: string,
+  catalog?: SourceCatalog,
 ): { records: PlannedRecord[]; model: StoredModel } {
   const mappings = sync.fields.filter(isPlainObject);
   const refOf = (m: Record<string, unknown>) =>
@@ -129,7 +144,7 @@ export function mapRecords(
   );
   const model = state.models.get(modelId);
   if (model === undefined) throw new Error(`the sync's model ${modelId} no longer exists`);
-  const rows = modelRows(state, model, bucketsDir);
+  const rows = modelRows(state, model, bucketsDir, catalog);
   const identityField = isPlainObject(sync.identity?.source)
     ? String((sync.identity.source as FieldRef).field ?? "")
     : (model.identifier ?? "");
@@ -169,7 +184,7 @@ export async function runSyncExecution(
   state: EmulatorState,
   execution: StoredExecution,
   control: RunControl,
-  settings: DeliverySettings & { bucketsDir: string; changed(): void },
+  settings: DeliverySettings & { bucketsDir: string; catalog?: SourceCatalog; changed(): void },
 ): Promise<void> {
   const alive = () => !control.closed && state.executions.get(execution.id) === execution;
   const finish = (status: string) => {
@@ -193,7 +208,7 @@ export async function runSyncExecution(
   if (sync === undefined) return;
   let planned: PlannedRecord[];
   try {
-    planned = mapRecords(state, sync, settings.bucketsDir).records;
+    planned = mapRecords(state, sync, settings.bucketsDir, settings.catalog).records;
   } catch (error) {
     return fail(`reading the model's rows: ${(error as Error).message}`);
   }

@@ -27,6 +27,7 @@ let receiver: WebhookReceiver;
 let client: PolytomicClient;
 const providers: Record<string, string> = {};
 let syncId: string;
+let bulkSyncId: string;
 
 const runs = () => [...emulator.state.executions.values()];
 
@@ -70,6 +71,37 @@ beforeAll(async () => {
     })
   ).id;
 });
+
+/** A bulk sync from the sample bucket (GCS) to an S3 bucket; the emulator records what it would write. */
+async function createBulkSync(): Promise<string> {
+  const source = await client.connections.create({
+    name: "bucket",
+    type: "gcs",
+    configuration: { bucket: "sample", service_account: FAKE_SERVICE_ACCOUNT },
+  });
+  const lake = await client.connections.create({
+    name: "lake",
+    type: "s3",
+    configuration: {
+      auth_mode: "access_key_and_secret",
+      aws_access_key_id: "AKIA",
+      aws_secret_access_key: "secret",
+      s3_bucket_region: "us-east-1",
+      s3_bucket_name: "lake",
+    },
+  });
+  emulator.setSchemaReady(source.id);
+  emulator.setSchemaReady(lake.id);
+  const bulk = await client.bulkSyncs.create({
+    name: "bucket to lake",
+    source_connection_id: source.id,
+    destination_connection_id: lake.id,
+    destination_configuration: { format: "csv" },
+    mode: "replicate",
+    default_schedule: { frequency: "manual" },
+  });
+  return bulk.id;
+}
 
 afterAll(async () => {
   server?.close();
@@ -210,5 +242,70 @@ describe("SyncExecution through the provider server", () => {
       news({ syncId: "", timeoutSeconds: -5 }),
     );
     expect(failures.map((f) => f.property).sort()).toEqual(["syncId", "timeoutSeconds"]);
+  });
+});
+
+describe("BulkSyncExecution through the provider server", () => {
+  const bulkNews = (over: Record<string, unknown> = {}) => ({
+    bulkSyncId,
+    triggers: ["b1"],
+    __provider: providers.BulkSyncExecution,
+    ...over,
+  });
+  const bulkRuns = () => emulator.state.bulkSyncs.get(bulkSyncId)?.executions ?? [];
+
+  beforeAll(async () => {
+    bulkSyncId = await createBulkSync();
+  });
+
+  it("create runs the bulk sync and waits; per-schema statuses are summarised; triggers decide new runs", async () => {
+    const u = urn("BulkSyncExecution", "bulk");
+    const checked = await server.check(u, {}, bulkNews());
+    expect(checked.failures).toEqual([]);
+    const created = await server.create(u, checked.inputs);
+    const [run] = bulkRuns();
+    expect(created.id).toBe(`${bulkSyncId}/${run?.id}`);
+    expect(created.props).toMatchObject({
+      bulkSyncId,
+      executionId: run?.id,
+      status: "completed",
+      recordCount: 34,
+      errorCount: 0,
+      schemaStatuses: [{ schema: "high_paying_users.csv", status: "completed", recordCount: 34 }],
+      errors: [],
+    });
+    expect(await server.diff(u, created.id, created.props, bulkNews())).toMatchObject({ changes: 1 });
+    expect(await server.diff(u, created.id, created.props, bulkNews({ triggers: ["b2"] }))).toMatchObject({
+      changes: 2,
+      replaces: ["triggers"],
+    });
+    expect(
+      await server.diff(u, created.id, created.props, bulkNews({ schemas: ["high_paying_users.csv"] })),
+    ).toMatchObject({ changes: 2, replaces: ["schemas"] });
+    expect(bulkRuns()).toHaveLength(1);
+
+    const test = await server.create(u, bulkNews({ triggers: ["b2"], test: true }));
+    expect(test.props).toMatchObject({ status: "completed", recordCount: 0, test: true });
+    expect(bulkRuns()).toHaveLength(2);
+    expect(bulkRuns()[1]?.is_test).toBe(true);
+
+    const read = await server.read(u, created.id, created.props, bulkNews());
+    expect(read.props).toMatchObject({ status: "completed", recordCount: 34 });
+    emulator.requests.length = 0;
+    await server.delete(u, created.id, created.props);
+    expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /api/bulk/syncs/${bulkSyncId}/executions/${run?.id}`,
+    ]);
+  });
+
+  it("Check refuses resyncMode on a test run", async () => {
+    const { failures } = await server.check(
+      urn("BulkSyncExecution", "bad"),
+      {},
+      bulkNews({ test: true, resyncMode: "rebuild" }),
+    );
+    expect(failures).toEqual([
+      { property: "resyncMode", reason: "resyncMode cannot be set on a test run (test: true)" },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PolytomicClient } from "../../src/client";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
+import { bulkExecutionView } from "../../src/providers/bulk-sync-execution-spec";
 import { ResourceInitError } from "../../src/providers/errors";
 import {
   type ExecutionView,
@@ -343,5 +344,38 @@ describe("pure parts", () => {
     expect(result.polls).toBeLessThanOrEqual(50);
     expect(result.waitedMs - 600_000).toBeLessThanOrEqual(30_000);
     await api.me();
+  });
+});
+
+describe("bulk runs as the provider sees them", () => {
+  it("summarises per-schema statuses, and counts a run that ended with errors as having errors", () => {
+    const view = bulkExecutionView("b1", {
+      id: "e1",
+      status: "errors",
+      status_message: "1 of 2 schemas failed",
+      record_count: 2,
+      error_count: 3,
+      schemas: [
+        { schema: "Account", status: "completed", record_count: 2, error_count: 0, status_message: "" },
+        { schema: "Contact", status: "failed", record_count: 0, error_count: 3, status_message: "disk full" },
+      ],
+    });
+    expect(view).toMatchObject({
+      id: "b1/e1",
+      status: "errors",
+      hasErrors: true,
+      errors: ["1 of 2 schemas failed", "Contact: disk full"],
+      reported: {
+        recordCount: 2,
+        errorCount: 3,
+        statusMessage: "1 of 2 schemas failed",
+        schemaStatuses: [
+          { schema: "Account", status: "completed", recordCount: 2, errorCount: 0 },
+          { schema: "Contact", status: "failed", recordCount: 0, errorCount: 3, statusMessage: "disk full" },
+        ],
+      },
+    });
+    const clean = bulkExecutionView("b1", { id: "e2", status: "completed", record_count: 5, error_count: 0 });
+    expect(clean).toMatchObject({ hasErrors: false, errors: [] });
   });
 });

@@ -2,6 +2,13 @@ import { randomUUID } from "node:crypto";
 import { BULK_RESYNC_MODES } from "../../api/bulk-sync-enums";
 import { isPlainObject } from "../../wire";
 import { isUnset, oneOf, type Problem } from "../body-checks";
+import {
+  bulkOutputs,
+  currentBulkExecution,
+  isFinalBulkStatus,
+  pendingBulkExecution,
+  runBulkExecution,
+} from "../bulk-run";
 import { canBeBulkSource, destinationInfo, sourceConfigurationSchema, sourceSchemas } from "../bulk-source";
 import {
   applySchemaSettings,
@@ -92,15 +99,30 @@ function activate(ctx: RequestContext): HandlerResult {
   }
   sync.active = body.active;
   sync.updated_at = iso(ctx.now());
+  // Deactivating "requests cancellation of any execution that is currently in progress".
+  const running = body.active ? undefined : currentBulkExecution(sync);
+  if (running !== undefined) requestCancel(ctx, running);
   return ok({ id: sync.id, active: sync.active });
 }
 
 // ---- Executions ----
 
-/** Runs complete at once, counting the sample rows of the schemas they cover. */
+/**
+ * Starts a run: `created` at once, then it runs in the background (../bulk-run.ts): `running`, one schema after
+ * another, then `completed` (`errors` or `failed` when schemas fail; `canceled`). 409 while another run is going.
+ */
 function start(ctx: RequestContext): HandlerResult {
   const sync = getBulkSync(ctx);
   const body = ctx.body === undefined ? {} : bodyObject(ctx);
+  const running = currentBulkExecution(sync);
+  if (running !== undefined) {
+    throw new ApiError(
+      409,
+      "execution_in_progress",
+      `bulk sync ${sync.id} already has an execution in progress (${running.id}, status ${running.status})`,
+      { execution_id: running.id, status: running.status },
+    );
+  }
   const problems: Problem[] = [];
   if (body.resync !== undefined) {
     problems.push({ path: "resync", message: "is no longer accepted: send resync_mode instead" });
@@ -159,7 +181,19 @@ function start(ctx: RequestContext): HandlerResult {
     updated_at: now,
     schemas,
   };
-  sync.executions.push(execution);
+  sync.executions.push(pendingBulkExecution(execution));
+  const runner = ctx.settings.executions;
+  const state = ctx.state;
+  runner.launch(
+    execution.id,
+    (control) =>
+      runBulkExecution(state, sync, execution, control, { ...ctx.settings, changed: () => runner.changed() }),
+    (error) => {
+      execution.status = "failed";
+      execution.status_message = `internal error: ${(error as Error)?.message ?? String(error)}`;
+      execution.completed_at = iso(Date.now());
+    },
+  );
   return ok(execution);
 }
 
@@ -171,11 +205,12 @@ function executionOf(ctx: RequestContext): StoredBulkExecution {
   return execution;
 }
 
+/** `current_execution`: the run not finished yet; `last_execution`: the latest finished one. */
 function status(ctx: RequestContext): HandlerResult {
   const sync = getBulkSync(ctx);
   return ok({
-    current_execution: null,
-    last_execution: sync.executions.at(-1) ?? null,
+    current_execution: currentBulkExecution(sync) ?? null,
+    last_execution: sync.executions.filter((e) => isFinalBulkStatus(e.status)).at(-1) ?? null,
     next_execution_time: null,
   });
 }
@@ -397,15 +432,26 @@ function bulkTarget(ctx: RequestContext): HandlerResult {
   return ok(info);
 }
 
-/** Runs end at once in the emulator: there is never one to cancel. */
+/** Asks a run to stop (asynchronous): `canceling` until its next step, then `canceled`. */
+function requestCancel(ctx: RequestContext, execution: StoredBulkExecution): string {
+  if (isFinalBulkStatus(execution.status))
+    return `execution ${execution.id} has already ended (${execution.status})`;
+  if (ctx.settings.executions.cancel(execution.id)) {
+    execution.status = "canceling";
+  } else {
+    execution.status = "canceled";
+    execution.completed_at = iso(ctx.now());
+  }
+  return `canceling execution ${execution.id}`;
+}
+
 function cancelSync(ctx: RequestContext): HandlerResult {
-  getBulkSync(ctx);
-  return ok({ message: "no execution in progress" });
+  const current = currentBulkExecution(getBulkSync(ctx));
+  return ok({ message: current === undefined ? "no execution in progress" : requestCancel(ctx, current) });
 }
 
 function cancelExecution(ctx: RequestContext): HandlerResult {
-  executionOf(ctx);
-  return ok({ message: "the execution has ended" });
+  return ok({ message: requestCancel(ctx, executionOf(ctx)) });
 }
 
 function cancelSchema(ctx: RequestContext): HandlerResult {
@@ -430,6 +476,12 @@ export const routes: RouteTable = [
     (ctx) => ok([...getBulkSync(ctx).executions].reverse(), { pagination: { next_page_token: null } }),
   ],
   ["GET", "/api/bulk/syncs/:id/executions/:execution", (ctx) => ok(executionOf(ctx))],
+  // Emulator only: what each schema of the run wrote, or would have written (../bulk-run.ts).
+  [
+    "GET",
+    "/api/bulk/syncs/:id/executions/:execution/outputs",
+    (ctx) => ok(bulkOutputs(ctx.state, executionOf(ctx).id)),
+  ],
   ["POST", "/api/bulk/syncs/:id/executions/:execution/cancel", cancelExecution],
   ["GET", "/api/bulk/syncs/:id/status", status],
   ["GET", "/api/bulk/syncs/:id/schemas", listSchemas],

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { SCHEDULE_FREQUENCIES } from "../../api/sync-enums";
 import { isPlainObject } from "../../wire";
+import { callerFrom } from "../admin-state";
 import { deepCopy, MASK } from "../config-paths";
 import { deleteSync } from "../dependents";
 import { isFinalStatus } from "../execution-runner";
@@ -20,13 +21,12 @@ import {
   requireFields,
   validationError,
 } from "../http";
-import { callerFrom } from "../admin-state";
 import { ACTOR } from "../identity";
 import type { RouteTable } from "../router";
-import { unknownPolicies } from "./permissions";
 import type { StoredExecution, StoredSync } from "../state";
 import { newSyncExecution, runSyncExecution } from "../sync-run";
 import { checkSync } from "../sync-validation";
+import { unknownPolicies } from "./permissions";
 
 const LIST_LIMIT = 50;
 
@@ -181,6 +181,7 @@ function start(ctx: RequestContext): HandlerResult {
         ...runner.settings,
         timeoutMs: runner.settings.deliveryTimeoutMs,
         bucketsDir: ctx.settings.bucketsDir,
+        catalog: ctx.settings.catalog,
         changed: () => runner.changed(),
       }),
     (error) => {
