@@ -70,19 +70,19 @@ export interface BulkLookupArgs {
   connectionId: string;
 }
 
-function client() {
+async function client() {
   const stack = new pulumi.Config("polytomic");
   const config: ProviderConfig = {
     apiKey: stack.get("apiKey"),
     deploymentUrl: stack.get("deploymentUrl"),
   };
   // Loaded here, not at the top: requiring the package must not load the HTTP client.
-  const { clientFor } = require("./providers/settings") as typeof import("./providers/settings");
+  const { clientFor } = await import("./providers/settings");
   return clientFor(config);
 }
 
-function explained(error: unknown, what: string): unknown {
-  const { explainApiError } = require("./providers/errors") as typeof import("./providers/errors");
+async function explained(error: unknown, what: string): Promise<unknown> {
+  const { explainApiError } = await import("./providers/errors");
   return explainApiError(error, what);
 }
 
@@ -103,11 +103,11 @@ function explained(error: unknown, what: string): unknown {
 export async function getBulkSource(args: BulkLookupArgs & { includeFields?: boolean }): Promise<BulkSource> {
   let source: BulkSyncSource;
   try {
-    source = await client().bulkSyncs.source(args.connectionId, {
+    source = await (await client()).bulkSyncs.source(args.connectionId, {
       includeFields: args.includeFields ?? true,
     });
   } catch (error) {
-    throw explained(error, `reading the bulk-sync source schemas of connection ${args.connectionId}`);
+    throw await explained(error, `reading the bulk-sync source schemas of connection ${args.connectionId}`);
   }
   return {
     connectionId: args.connectionId,
@@ -137,9 +137,12 @@ export async function getBulkSource(args: BulkLookupArgs & { includeFields?: boo
 export async function getBulkDestination(args: BulkLookupArgs): Promise<BulkDestination> {
   let destination: BulkSyncDestination;
   try {
-    destination = await client().bulkSyncs.destination(args.connectionId);
+    destination = await (await client()).bulkSyncs.destination(args.connectionId);
   } catch (error) {
-    throw explained(error, `reading the bulk-sync destination settings of connection ${args.connectionId}`);
+    throw await explained(
+      error,
+      `reading the bulk-sync destination settings of connection ${args.connectionId}`,
+    );
   }
   const required = destination.configuration?.required;
   return {

@@ -220,7 +220,7 @@ export function renderHeld(
     out.push(
       compact({
         id: item.id,
-        enabled: h.enabled ?? true,
+        enabled: h.enabled === false || item.enabled !== undefined ? (h.enabled ?? true) : undefined,
         fields:
           item.fields === undefined
             ? undefined

@@ -1,11 +1,18 @@
 import fc from "fast-check";
 import {
+  BULK_DISCOVER,
+  BULK_NORMALIZE_NAMES,
+  BULK_SCHEDULE_SYNC_MODES,
+  BULK_SYNC_MODES,
+} from "../../src/api/bulk-sync-enums";
+import {
   FILTER_FUNCTIONS,
   IDENTITY_FUNCTIONS,
   SCHEDULE_FREQUENCIES,
   SYNC_MODES,
 } from "../../src/api/sync-enums";
 import type { PolytomicClient } from "../../src/client";
+import { bulkSyncExecutionCalls, syncExecutionCalls } from "../../src/client/executions";
 import { camelizeKey, toApiConfiguration } from "../../src/connection-types/configuration-shape";
 import {
   enumValues,
@@ -42,6 +49,7 @@ import {
   unknownKey,
   wrong,
 } from "./mutations";
+import { ORGANIZATION_SAMPLES } from "./organization-samples";
 
 /**
  * The sample registry: for every resource kind of the kinds table (src/kinds.ts), what the tests, the reliability
@@ -102,6 +110,12 @@ export interface KindSample {
    * setting Polytomic shows back, else another setting. Absent only when the API cannot change the object.
    */
   drift?(name: string, deps: Deps): Drift;
+  /**
+   * One run of a sync (SyncExecution, BulkSyncExecution), not an object: creating it starts the run, deleting it
+   * leaves the run as history, and its requests go to its parent's paths. The gRPC lifecycle test leaves these to
+   * test/grpc/executions.test.ts.
+   */
+  readonly isRun?: boolean;
   /** The secret values that `inputs` and `update` carry. */
   readonly secrets: readonly string[];
   api(client: PolytomicClient): SampleApi;
@@ -112,6 +126,11 @@ export interface KindSample {
    * for API objects (`METHOD {collection}|{object}[/...] status` each; see that test): by hand, like the rule.
    */
   readonly requests?: Partial<Record<CountedCall, readonly string[]>>;
+  /**
+   * The key the kind's calls take, when not the API key: `partnerKey` for organizations and users' API keys (the
+   * suites configure the fixtures' partner key beside the API key; see ./organization-samples.ts).
+   */
+  readonly key?: "partnerKey";
 }
 
 const connectionsApi = (client: PolytomicClient): SampleApi => ({
@@ -656,9 +675,259 @@ const Sync: KindSample = {
   },
 };
 
+// ---- BulkSync: a GCS bucket's CSV file copied into the same bucket (GCS is a source and a destination) --------
+
+/** The sample bucket's one file: the one schema of a GCS bulk source. */
+const BULK_SCHEMA = "high_paying_users.csv";
+
+const bulkInputs = (name: string, deps: Deps, extra: Json = {}): Json => ({
+  name,
+  sourceConnectionId: deps.GcsConnection,
+  destinationConnectionId: deps.GcsConnection,
+  destinationConfiguration: { format: "csv", subfolder: "copies" },
+  mode: "snapshot",
+  schemas: [BULK_SCHEMA],
+  defaultSchedule: { frequency: "manual" },
+  ...extra,
+});
+
+const bulkBody = (name: string, deps: Deps, extra: Json = {}): Json => ({
+  name,
+  source_connection_id: deps.GcsConnection,
+  destination_connection_id: deps.GcsConnection,
+  destination_configuration: { format: "csv", subfolder: "copies" },
+  mode: "snapshot",
+  schemas: [BULK_SCHEMA],
+  default_schedule: { frequency: "manual" },
+  ...extra,
+});
+
+/** A schema item of the wrong type (not a string, nor an object, which would be read as settings). */
+const notSchemaItem = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 2 }),
+);
+
+const bulkSyncMutations = [
+  unknownKey(""),
+  required("name", "string", true),
+  required("sourceConnectionId", "string", true),
+  required("destinationConnectionId", "string", true),
+  required("destinationConfiguration", "object"),
+  required("defaultSchedule", "object"),
+  badEnum("mode", BULK_SYNC_MODES),
+  badEnum("defaultSchedule.frequency", SCHEDULE_FREQUENCIES),
+  unknownKey("defaultSchedule"),
+  badEnum("automaticallyAddNewObjects", BULK_DISCOVER),
+  badEnum("automaticallyAddNewFields", BULK_DISCOVER),
+  badEnum("normalizeNames", BULK_NORMALIZE_NAMES),
+  wrong("active", "boolean"),
+  wrong("disableRecordTimestamps", "boolean"),
+  wrong("concurrencyLimit", "integer"),
+  wrong("schemaTimeoutSeconds", "integer"),
+  badItem("policies", "string", true),
+  notSchemaItem.map((v) => ({
+    paths: [["schemas"]],
+    apply: (i: Json) => setAt(i, ["schemas"], ["Account", v]),
+    property: "schemas[1]",
+    label: `schemas = ["Account", ${JSON.stringify(v)}]`,
+  })),
+  custom("no schema", ["schemas"], "schemas", (i) => setAt(i, ["schemas"], [])),
+  custom("a schema named twice", ["schemas"], "schemas[1]", (i) =>
+    setAt(i, ["schemas"], ["Account", "Account"]),
+  ),
+  custom("a schema without fields", ["schemas"], "schemas[0].fields", (i) =>
+    setAt(i, ["schemas"], [{ id: "Account", fields: [] }]),
+  ),
+  custom("an unknown schema setting", ["schemas"], "schemas[0].obfuscate", (i) =>
+    setAt(i, ["schemas"], [{ id: "Account", obfuscate: true }]),
+  ),
+  notIn(FILTER_FUNCTIONS).map((fn) => ({
+    paths: [["schemas"]],
+    apply: (i: Json) =>
+      setAt(i, ["schemas"], [{ id: "Account", filters: [{ function: fn, fieldId: "Id" }] }]),
+    property: "schemas[0].filters[0].function",
+    label: `schemas[0].filters[0].function = ${JSON.stringify(fn)}`,
+  })),
+  notIn(BULK_SCHEDULE_SYNC_MODES).map((mode) => ({
+    paths: [["additionalSchedules"]],
+    apply: (i: Json) => setAt(i, ["additionalSchedules"], [{ frequency: "weekly", resyncMode: mode }]),
+    property: "additionalSchedules[0].resyncMode",
+    label: `additionalSchedules[0].resyncMode = ${JSON.stringify(mode)}`,
+  })),
+  custom("a bad cutoff timestamp", ["dataCutoffTimestamp"], "dataCutoffTimestamp", (i) =>
+    setAt(i, ["dataCutoffTimestamp"], "yesterday"),
+  ),
+];
+
+const BulkSync: KindSample = {
+  kind: "BulkSync",
+  handWritten: true,
+  dependsOn: ["GcsConnection"],
+  waitsForSchema: false,
+  inputs: (name, deps) => bulkInputs(name, deps),
+  body: (name, deps) => bulkBody(name, deps),
+  update: (name, deps) =>
+    bulkInputs(name, deps, {
+      defaultSchedule: { frequency: "daily", hour: 6, minute: 30 },
+      additionalSchedules: [{ frequency: "weekly", dayOfWeek: "sunday", hour: 1, resyncMode: "resync" }],
+    }),
+  drift: (name, deps) => ({
+    body: bulkBody(name, deps, {
+      destination_configuration: { format: "json", subfolder: "copies" },
+      default_schedule: { frequency: "daily", hour: "06", minute: "30" },
+      additional_schedules: [
+        { frequency: "weekly", day_of_week: "sunday", hour: "01", resync_mode: "resync" },
+      ],
+    }),
+    shows: { destinationConfiguration: { format: "json", subfolder: "copies" } },
+  }),
+  secrets: [],
+  api: (client) => client.bulkSyncs as unknown as SampleApi,
+  badInputs: {
+    valid: fc
+      .record({
+        name,
+        sourceConnectionId: id,
+        destinationConnectionId: id,
+        destinationConfiguration: fc.constantFrom({ format: "csv" }, { schema: "raw" }),
+        mode: fc.constantFrom(...BULK_SYNC_MODES),
+        schemas: maybe(fc.uniqueArray(id, { minLength: 1, maxLength: 3 })),
+        defaultSchedule: fc.oneof(
+          fc.constant({ frequency: "manual" }),
+          fc.record({
+            frequency: fc.constant("daily"),
+            hour: fc.integer({ min: 0, max: 23 }),
+            minute: fc.integer({ min: 0, max: 59 }),
+          }),
+        ),
+        active: maybe(fc.boolean()),
+        automaticallyAddNewObjects: maybe(fc.constantFrom(...BULK_DISCOVER)),
+      })
+      .map(compact),
+    mutations: () => bulkSyncMutations,
+  },
+  // After each write and each read, the schemas (the list; no schema is named as an object here) and the status.
+  requests: {
+    create: ["POST {collection} 200", "GET {object}/schemas 200", "GET {object}/status 200"],
+    update: ["PUT {object} 200", "GET {object}/schemas 200", "GET {object}/status 200"],
+    read: ["GET {object} 200", "GET {object}/schemas 200", "GET {object}/status 200"],
+    get: ["GET {object} 200", "GET {object}/schemas 200", "GET {object}/status 200"],
+  },
+};
+
 /** The samples written by hand: the generic connection, two typed connection classes, every API object kind. */
+// ---- Runs: SyncExecution and BulkSyncExecution -----------------------------------------------------------------
+//
+// A run is not an object Polytomic keeps as configuration: creating the resource starts it, nothing of it changes
+// in place (no `update`, no `drift`), and the API can neither change nor delete it (no API `update`/`delete`: R6
+// has nothing to delete outside Pulumi). The gRPC lifecycle test (each method's requests, read after delete) does
+// not fit a run either (its requests go to the parent's paths, and a deleted run stays as history): those kinds are
+// `isRun`, and test/grpc/executions.test.ts drives them through the server instead. The samples do not wait for the
+// run (`waitForCompletion: false`): the sample sync's webhook is not on loopback, so its runs fail, and waiting would
+// only slow the suites.
+
+const executionSettings = {
+  triggers: maybe(fc.array(fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxLength: 3 })),
+  waitForCompletion: maybe(fc.boolean()),
+  timeoutSeconds: maybe(fc.integer({ min: 1, max: 7200 })),
+  failOnErrors: maybe(fc.boolean()),
+};
+const executionMutations = [
+  unknownKey(""),
+  wrong("triggers", "array"),
+  wrong("waitForCompletion", "boolean"),
+  wrong("timeoutSeconds", "integer"),
+  wrong("failOnErrors", "boolean"),
+];
+/** The API calls of a run kind: start (the create) and read; a run cannot be changed or deleted. */
+const runApi = (calls: {
+  start(parentId: string, body: Json): Promise<{ id: string }>;
+  get(parentId: string, executionId: string): Promise<{ id: string }>;
+}): SampleApi => ({
+  create: async ({ parent_id, ...body }) => {
+    const started = await calls.start(String(parent_id), body);
+    return { id: `${String(parent_id)}/${started.id}` };
+  },
+  get: async (id) => {
+    const slash = id.lastIndexOf("/");
+    const run = await calls.get(id.slice(0, slash), id.slice(slash + 1));
+    return { id: `${id.slice(0, slash)}/${run.id}` };
+  },
+});
+
+const SyncExecution: KindSample = {
+  kind: "SyncExecution",
+  handWritten: true,
+  isRun: true,
+  dependsOn: ["Sync"],
+  waitsForSchema: false,
+  inputs: (name, deps) => ({ syncId: deps.Sync, triggers: [name], waitForCompletion: false }),
+  body: (_name, deps) => ({ parent_id: deps.Sync }),
+  secrets: [],
+  api: (client) => runApi(syncExecutionCalls(client)),
+  badInputs: {
+    valid: fc
+      .record({ syncId: id, resync: maybe(fc.boolean()), test: maybe(fc.boolean()), ...executionSettings })
+      .map(compact),
+    mutations: () => [
+      ...executionMutations,
+      required("syncId", "string", true),
+      wrong("resync", "boolean"),
+      wrong("test", "boolean"),
+    ],
+  },
+};
+
+const BULK_RESYNC = ["refetch", "resync", "rebuild"];
+const BULK_FETCH = ["none", "incremental", "full"];
+
+const BulkSyncExecution: KindSample = {
+  kind: "BulkSyncExecution",
+  handWritten: true,
+  isRun: true,
+  dependsOn: ["BulkSync"],
+  waitsForSchema: false,
+  inputs: (name, deps) => ({ bulkSyncId: deps.BulkSync, triggers: [name], waitForCompletion: false }),
+  body: (_name, deps) => ({ parent_id: deps.BulkSync }),
+  secrets: [],
+  api: (client) => runApi(bulkSyncExecutionCalls(client)),
+  badInputs: {
+    valid: fc
+      .record({
+        bulkSyncId: id,
+        resyncMode: maybe(fc.constantFrom(...BULK_RESYNC)),
+        fetchMode: maybe(fc.constantFrom(...BULK_FETCH)),
+        schemas: maybe(fc.array(id, { maxLength: 3 })),
+        ...executionSettings,
+      })
+      .map(compact),
+    mutations: () => [
+      ...executionMutations,
+      required("bulkSyncId", "string", true),
+      wrong("test", "boolean"),
+      badEnum("resyncMode", BULK_RESYNC),
+      badEnum("fetchMode", BULK_FETCH),
+      wrong("schemas", "array"),
+      badItem("schemas", "string", true),
+    ],
+  },
+};
+
 export const HAND_WRITTEN: ReadonlyMap<string, KindSample> = new Map(
-  [Connection, GcsConnection, WebhookConnection, Model, Sync].map((s) => [s.kind, s]),
+  [
+    Connection,
+    GcsConnection,
+    WebhookConnection,
+    Model,
+    Sync,
+    BulkSync,
+    ...ORGANIZATION_SAMPLES,
+    SyncExecution,
+    BulkSyncExecution,
+  ].map((s) => [s.kind, s]),
 );
 
 // ---- Typed connection classes, generated from their schema ---------------------------------------------------
