@@ -119,6 +119,7 @@ export function summaryText(result: ImportResult): string {
     ),
     `  ${"secrets".padEnd(width)} ${String(result.secrets.length).padStart(5)}  to set with \`pulumi config set --secret\` (README.md lists them)`,
   ];
+  if (result.leftOut.length > 0) lines.push(`Left out: ${result.leftOut.join("; ")}.`);
   if (result.attention.length === 0) {
     lines.push("Nothing needs attention.");
   } else {

@@ -41,6 +41,8 @@ export interface ImportResult {
   readonly secrets: readonly SecretEntry[];
   /** What needs the user's attention, one line each. */
   readonly attention: string[];
+  /** Objects deliberately not declared, per group (built-in roles, an empty list). */
+  readonly leftOut: string[];
   /** Objects written commented out (their arguments fail their class's check). */
   readonly commentedOut: number;
   readonly elapsedMs: number;
@@ -93,6 +95,7 @@ export async function importOrganization(options: ImportOptions): Promise<Import
   const info = {
     project: options.project ?? projectName(path.basename(outDir)),
     deploymentUrl: read.deploymentUrl,
+    key: read.key,
     ...(read.identity.organization_name === undefined
       ? {}
       : { organizationName: read.identity.organization_name }),
@@ -100,6 +103,7 @@ export async function importOrganization(options: ImportOptions): Promise<Import
     counts: countsText(groups),
     secrets: program.secrets,
     attention,
+    leftOut: read.leftOut,
     protect: options.protect !== false,
   };
   const files: Record<(typeof GENERATED_FILES)[number], string> = {
@@ -131,6 +135,7 @@ export async function importOrganization(options: ImportOptions): Promise<Import
     groups,
     secrets: program.secrets,
     attention,
+    leftOut: read.leftOut,
     commentedOut: read.objects.filter((o) => o.problems.length > 0).length,
     elapsedMs: Date.now() - started,
   };

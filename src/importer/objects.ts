@@ -36,6 +36,10 @@ export interface ImportedObject {
   readonly id: string;
   /** The display name. */
   readonly name: string;
+  /** What its variable is named after, when not its display name (a user's email's local part). */
+  readonly nameHint?: string;
+  /** The kind takes `importId` (a singleton such as the error subscribers' list is adopted by writing it as is). */
+  readonly adoptable: boolean;
   /** The resource's arguments (without `importId`), secrets as {@link SecretSlot}s. */
   readonly args: Record<string, unknown>;
   /** Things the user should know (a generic class used, a value that could not be read); in the summary. */
@@ -125,6 +129,7 @@ export function connectionObject(response: ConnectionResponse, context: ImportCo
     noun: "connection",
     id: response.id,
     name: response.name,
+    adoptable: true,
     args: connectionArgs(kind, response, context),
     notes,
     problems: [],
@@ -166,30 +171,84 @@ export function specObject(
   group: string,
   response: Record<string, unknown>,
   context: ImportContext = {},
-  complete?: CompleteArgs,
+  options: SpecObjectOptions = {},
 ): ImportedObject {
   const spec = kind.spec;
   if (spec === undefined) throw new Error(`internal error: ${kind.kind} has no spec`);
   const outputs = spec.readOutputs(undefined, response as never);
   let args = toPlain(spec.inputsOf(outputs)) as unknown as Record<string, unknown>;
-  if (complete !== undefined) args = toPlain(complete(args, response));
+  if (options.complete !== undefined) args = toPlain(options.complete(args, response));
   const { importId: _importId, __provider: _provider, ...rest } = args;
   args = rest;
   for (const pattern of spec.fields.secret) copySecretSlots(response, args, pattern);
+  for (const key of options.writeOnly ?? []) args[key] = new SecretSlot();
   markMasks(args);
   if (args.organizationId === context.organizationId) delete args.organizationId;
-  // `false` is what a left-out flag means (the providers compare it so); `active` stays, being the one read first.
-  for (const [key, value] of Object.entries(args)) if (value === false && key !== "active") delete args[key];
+  // Values the providers take as the default when left out: the kind's known defaults, and a `false` flag
+  // (unless the kind's default is something else; `active` stays, being what a reader looks for first).
+  const defaults = spec.compare.defaults ?? {};
+  dropDefaultsAt(args, defaults);
+  for (const [key, value] of Object.entries(args)) {
+    if (value === false && key !== "active" && (defaults[key] === undefined || defaults[key] === false)) {
+      delete args[key];
+    }
+  }
+  const note = options.note?.(response);
   return {
     kind: kind.kind,
     group,
     noun: nounOf(kind.kind),
     id: String(response.id),
-    name: typeof response.name === "string" ? response.name : String(response.id),
+    name: displayName(response, nounOf(kind.kind)),
+    nameHint: nameHint(response, nounOf(kind.kind)),
+    adoptable: kind.fields.local.includes("importId"),
     args: inFieldOrder(withoutEmpty(args, ["configuration", "fields"]), spec.fields.remote),
-    notes: [],
+    notes: note === undefined ? [] : [note],
     problems: [],
   };
+}
+
+/**
+ * Removes the values equal to a kind's compare defaults (the providers take a left-out value as the default),
+ * whose paths may go through arrays (`additionalSchedules[].resyncMode`).
+ */
+export function dropDefaultsAt(
+  args: Record<string, unknown>,
+  defaults: Readonly<Record<string, unknown>>,
+): void {
+  for (const [pattern, value] of Object.entries(defaults)) {
+    forEachParent(args, pattern, (parent, key) => {
+      if (parent[key] !== undefined && JSON.stringify(parent[key]) === JSON.stringify(value))
+        delete parent[key];
+    });
+  }
+}
+
+/** What {@link specObject} adds to the spec's read (see `ObjectSource` in ./sources.ts). */
+export interface SpecObjectOptions {
+  readonly complete?: CompleteArgs;
+  readonly writeOnly?: readonly string[];
+  readonly note?: (response: Record<string, unknown>) => string | undefined;
+}
+
+/**
+ * What to name an object's variable after: its name, else the local part of its email (users: `ada`), else the
+ * noun (`eventWebhook`).
+ */
+export function nameHint(response: Record<string, unknown>, noun: string): string {
+  if (typeof response.name === "string" && response.name.trim() !== "") return response.name;
+  if (typeof response.email === "string" && response.email.includes("@"))
+    return response.email.split("@")[0] as string;
+  return noun;
+}
+
+/** An object's name for people: its name, else its email (users) or endpoint (event webhooks), else the noun. */
+export function displayName(response: Record<string, unknown>, noun: string): string {
+  for (const key of ["name", "email", "endpoint"]) {
+    const value = response[key];
+    if (typeof value === "string" && value.trim() !== "") return value;
+  }
+  return noun;
 }
 
 /** The arguments in the order of the kind's field list (as its Args interface reads), others after. */

@@ -8,7 +8,7 @@ import type { ConnectionResponse, Identity } from "../api";
 import { PolytomicApiError, PolytomicClient } from "../client";
 import { normalizeDeploymentUrl } from "../client/deployment-url";
 import { KINDS, type KindDefinition } from "../kinds";
-import type { Access } from "../providers/credentials";
+import type { Access, Credential, KeySetting } from "../providers/credentials";
 import { isNotFound } from "../providers/errors";
 import { clientWith, credentialFor, type ProviderConfig, resolveSettings } from "../providers/settings";
 import {
@@ -43,13 +43,17 @@ export interface ReadOptions {
 /** What was read. */
 export interface OrganizationRead {
   readonly deploymentUrl: string;
+  /** The key the program's provider needs (`apiKey`, or `partnerKey` / `deploymentKey` with an organization). */
+  readonly key: { readonly setting: KeySetting; readonly organizationId?: string };
   readonly identity: Identity;
   /** Every object, grouped by kind in reading order. */
   readonly objects: ImportedObject[];
   /** The groups read, in order, with their counts (`connections: 230`). */
   readonly groups: { group: string; count: number }[];
-  /** Objects listed but gone by the time they were read, and similar remarks. */
+  /** Objects listed but gone by the time they were read, and similar remarks (they need attention). */
   readonly remarks: string[];
+  /** Objects deliberately not declared, per group (`roles: 2 built in (they never change)`). */
+  readonly leftOut: string[];
 }
 
 /** A limit on the calls in flight. */
@@ -97,17 +101,40 @@ export async function readOrganization(options: ReadOptions = {}): Promise<Organ
   );
   const limit = limiter(Math.max(1, options.concurrency ?? 8));
   const remarks: string[] = [];
+  const leftOut: string[] = [];
 
   const sources = OBJECT_SOURCES.filter((s) => KINDS.get(s.kind)?.spec !== undefined);
   const [connections, ...others] = await Promise.all([
     readConnections(config, context, report),
-    ...sources.map((source) => readObjects(source, config, context, limit, report, remarks)),
+    ...sources.map((source) => readObjects(source, config, context, limit, report, { remarks, leftOut })),
   ]);
-  const groups = [
-    { group: "connections", count: connections.length },
-    ...sources.map((s, i) => ({ group: s.group, count: others[i]?.length ?? 0 })),
+  // Groups in declaration order: what connections refer to (roles, policies, ...) first.
+  const read: { source?: ObjectSource; objects: ImportedObject[] }[] = [
+    ...sources.map((source, i) => ({ source, objects: others[i] ?? [] })),
+    { objects: connections },
   ];
-  return { deploymentUrl, identity, objects: [...connections, ...others.flat()], groups, remarks };
+  const rank = (s: ObjectSource | undefined) => (s === undefined ? 1 : s.early === true ? 0 : 2);
+  const ordered = read
+    .map((r, i) => ({ ...r, i }))
+    .sort((a, b) => rank(a.source) - rank(b.source) || a.i - b.i)
+    .filter((r) => r.source?.optional !== true || r.objects.length > 0);
+  const groups = ordered.map((r) => ({ group: r.source?.group ?? "connections", count: r.objects.length }));
+  const { credential } = clientFor(config);
+  const key = {
+    setting: credential.setting,
+    ...(credential.scheme === "basic" && credential.organizationId !== undefined
+      ? { organizationId: credential.organizationId }
+      : {}),
+  };
+  return {
+    deploymentUrl,
+    key,
+    identity,
+    objects: ordered.flatMap((r) => r.objects),
+    groups,
+    remarks,
+    leftOut,
+  };
 }
 
 /** A client for a kind of call, with the configured keys (`clientWith` shares one pool per key). */
@@ -220,14 +247,21 @@ async function readObjects(
   context: ImportContext,
   limit: ReturnType<typeof limiter>,
   report: (line: string) => void,
-  remarks: string[],
+  { remarks, leftOut }: { remarks: string[]; leftOut: string[] },
 ): Promise<ImportedObject[]> {
   const kind = KINDS.get(source.kind) as KindDefinition;
   const spec = kind.spec as NonNullable<KindDefinition["spec"]>;
-  const { client, credential } = clientFor(config, spec.access);
+  let client: PolytomicClient;
+  let credential: Credential;
+  try {
+    ({ client, credential } = clientFor(config, spec.access));
+  } catch (error) {
+    if (source.optional === true) return [];
+    throw error;
+  }
   let ids: string[];
   try {
-    ids = await limit(() => source.list(client));
+    ids = await limit(() => source.list(client, credential));
   } catch (error) {
     // A deployment without the feature (an older self-hosted one) has no such endpoint: nothing to import.
     if (isNotFound(error)) {
@@ -240,6 +274,7 @@ async function readObjects(
     throw new ImportError(`listing ${source.group}: ${(error as Error).message}`, { cause: error });
   }
   const progress = progressOf(source.group, ids.length, report);
+  let skipped = 0;
   const read = await Promise.all(
     ids.map((id) =>
       limit(async () => {
@@ -247,16 +282,18 @@ async function readObjects(
           let response = await spec.api(client, credential).get(id);
           if (source.enrich !== undefined) response = (await source.enrich(client, response)) as never;
           else if (spec.afterRead !== undefined) response = await spec.afterRead(client, response, undefined);
-          const object = specObject(
-            kind,
-            source.group,
-            response as Record<string, unknown>,
-            context,
-            source.complete,
-          );
+          if (source.skip?.when(response as Record<string, unknown>) === true) {
+            skipped++;
+            return undefined;
+          }
+          const object = specObject(kind, source.group, response as Record<string, unknown>, context, source);
           const problems = await checkProblems(kind, object.args, config);
           return problems.length === 0 ? object : { ...object, problems };
         } catch (error) {
+          if (isNotFound(error) && source.singleton === true) {
+            skipped++;
+            return undefined;
+          }
           if (isNotFound(error)) {
             remarks.push(`${kind.kind} ${id} was listed but is gone: not imported`);
             return undefined;
@@ -269,6 +306,7 @@ async function readObjects(
     ),
   );
   progress.end();
+  if (skipped > 0) leftOut.push(`${source.group}: ${skipped} (${source.skip?.why})`);
   return read.filter((o): o is ImportedObject => o !== undefined);
 }
 

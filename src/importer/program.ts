@@ -118,7 +118,7 @@ export function planProgram(
 ): Program {
   const sorted = [...objects].sort(byGroupThenName(groups));
   const allocator = new NameAllocator();
-  const names = sorted.map((o) => allocator.allocate(o.name, o.noun));
+  const names = sorted.map((o) => allocator.allocate(o.nameHint ?? o.name, o.noun));
   const indexOfId = new Map(sorted.map((o, i) => [o.id, i]));
   const referenceable = (i: number) => (sorted[i]?.problems.length ?? 1) === 0;
   const dependencies = sorted.map((o, i) =>
@@ -153,7 +153,8 @@ export function planProgram(
       return secretExpression(key, slot);
     };
     const { name, ...rest } = object.args;
-    const args = { name, importId: object.id, ...(resolveValues(rest, [], byId, onSecret) as object) };
+    const resolved = resolveValues(rest, [], byId, onSecret) as object;
+    const args = object.adoptable ? { name, importId: object.id, ...resolved } : { name, ...resolved };
     declarations.push({ object, names: objectNames, args, notes, commentedOut: object.problems.length > 0 });
     if (object.problems.length === 0) declared.add(i);
   }

@@ -29,6 +29,11 @@ export interface ProjectInfo {
   readonly project: string;
   readonly deploymentUrl: string;
   readonly organizationName?: string;
+  /** The key the provider needs, and the organization a partner or deployment key acts in. */
+  readonly key?: {
+    readonly setting: "apiKey" | "partnerKey" | "deploymentKey";
+    readonly organizationId?: string;
+  };
   /** The `pulumi-polytomic` dependency's version or npm spec (default `^<this version>`). */
   readonly packageSpec?: string;
   /** `230 connections, 6 models, 6 model syncs`. */
@@ -36,6 +41,8 @@ export interface ProjectInfo {
   readonly secrets: readonly SecretEntry[];
   /** Lines for the "Needs attention" section. */
   readonly attention: readonly string[];
+  /** Lines for the "Left out" section (objects deliberately not declared). */
+  readonly leftOut?: readonly string[];
   readonly protect: boolean;
 }
 
@@ -86,6 +93,17 @@ export function tsconfigJson(): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
+/** The provider settings to set: the key the import used (its kind, never its value) and its organization. */
+export function keyCommands(key: ProjectInfo["key"]): string[] {
+  const setting = key?.setting ?? "apiKey";
+  const what = { apiKey: "API key", partnerKey: "partner key", deploymentKey: "deployment key" }[setting];
+  const lines = [`pulumi config set --secret polytomic:${setting} <your Polytomic ${what}>`];
+  if (key?.organizationId !== undefined) {
+    lines.push(`pulumi config set polytomic:organizationId ${shellQuote(key.organizationId)}`);
+  }
+  return lines;
+}
+
 /** A shell-safe single-quoted word (the keys are identifiers; the placeholder is fixed text). */
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -120,7 +138,7 @@ export function readme(info: ProjectInfo): string {
     "```sh",
     "npm install",
     "pulumi stack init <stack name>",
-    "pulumi config set --secret polytomic:apiKey <your Polytomic API key>",
+    ...keyCommands(info.key),
   ];
   if (info.deploymentUrl !== DEFAULT_DEPLOYMENT_URL) {
     lines.push(`pulumi config set polytomic:deploymentUrl ${shellQuote(info.deploymentUrl)}`);
@@ -153,6 +171,9 @@ export function readme(info: ProjectInfo): string {
   );
   if (info.attention.length > 0) {
     lines.push("## Needs attention", "", ...info.attention.map((a) => `- ${commentText(a, 600)}`), "");
+  }
+  if (info.leftOut !== undefined && info.leftOut.length > 0) {
+    lines.push("## Left out", "", ...info.leftOut.map((a) => `- ${commentText(a, 600)}`), "");
   }
   return lines.join("\n");
 }

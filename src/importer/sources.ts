@@ -15,6 +15,7 @@ import type {
   HeldField,
   HeldSchema,
 } from "../providers/bulk-schemas";
+import type { Credential } from "../providers/credentials";
 import { compact } from "../providers/plain";
 import type { CompleteArgs } from "./objects";
 
@@ -24,8 +25,29 @@ export interface ObjectSource {
   readonly kind: string;
   /** The summary's group, plural. */
   readonly group: string;
+  /** Read and declared before the connections (objects that connections and others refer to). */
+  readonly early?: boolean;
+  /**
+   * The configured keys may not make this kind's calls at all (an organization needs a partner key): then the
+   * kind is left out without a remark.
+   */
+  readonly optional?: boolean;
   /** The ids of every object of the kind. */
-  list(client: PolytomicClient): Promise<string[]>;
+  list(client: PolytomicClient, credential: Credential): Promise<string[]>;
+  /**
+   * One object per organization that always exists (the error subscribers' list): a 404 from its read means it
+   * is empty, not gone.
+   */
+  readonly singleton?: boolean;
+  /** Objects not to declare (built-in roles, an empty list), and why, for the summary. */
+  readonly skip?: { readonly when: (response: Record<string, unknown>) => boolean; readonly why: string };
+  /**
+   * Secret arguments Polytomic never returns, not even masked (an event webhook's signing secret): always read
+   * from the stack config.
+   */
+  readonly writeOnly?: readonly string[];
+  /** A note for an object (e.g. settings Polytomic does not return). */
+  readonly note?: (response: Record<string, unknown>) => string | undefined;
   /** Fills in what the spec's read leaves out without a previous state (see {@link completeModel}). */
   readonly complete?: CompleteArgs;
   /**
@@ -47,13 +69,14 @@ const Page = z.looseObject({
 });
 
 /** Every id of a list endpoint, following `pagination.next_page_token` where the endpoint pages. */
-export function listIds(path: string) {
-  return async (client: PolytomicClient): Promise<string[]> => {
+export function listIds(path: string | ((credential: Credential) => string)) {
+  return async (client: PolytomicClient, credential?: Credential): Promise<string[]> => {
+    const at = typeof path === "string" ? path : path(credential as Credential);
     const ids: string[] = [];
     const tokens = new Set<string>();
     let token: string | undefined;
     do {
-      const page = await client.transport.call("GET", path, {
+      const page = await client.transport.call("GET", at, {
         query: { page_token: token },
         schema: Page,
         bare: true,
@@ -98,6 +121,24 @@ export const completeModel: CompleteArgs = (args, response) => {
     fields: own.length > 0 ? own : undefined,
     additionalFields: added.length > 0 ? added : undefined,
   };
+};
+
+/**
+ * A policy's actions as Polytomic holds them, in its order and with the actions that allow no role: the spec's
+ * read sorts them and keeps only those with roles (or those a program named), and adoption writes them back.
+ */
+export const completePolicy: CompleteArgs = (args, response) => {
+  const held = (Array.isArray(response.policy_actions) ? response.policy_actions : []) as {
+    action?: unknown;
+    role_ids?: unknown;
+  }[];
+  const policyActions = held
+    .filter((a) => typeof a.action === "string")
+    .map((a) => {
+      const roleIds = Array.isArray(a.role_ids) ? (a.role_ids as string[]) : [];
+      return roleIds.length > 0 ? { action: a.action, roleIds } : { action: a.action };
+    });
+  return { ...args, policyActions };
 };
 
 /**
@@ -154,8 +195,51 @@ export const completeBulkSync: CompleteArgs = (args, response) => {
   return { ...args, schemas: held.length > 0 ? held.map(schemaSelection) : undefined };
 };
 
+const builtIn = {
+  when: (response: Record<string, unknown>) => response.system === true,
+  why: "built in: they never change",
+};
+
+/** The organization the key acts in, when a partner or deployment key names it (an API key cannot manage it). */
+const ownOrganization = async (_client: PolytomicClient, credential: Credential) =>
+  credential.organizationId === undefined ? [] : [credential.organizationId];
+
+/** The users of the organization: its own endpoints with an API key, the partner's with a partner key. */
+const usersPath = (credential: Credential) =>
+  credential.endpoints === "partner"
+    ? `/api/organizations/${encodeURIComponent(credential.organizationId ?? "")}/users`
+    : "/api/organization/users";
+
+/** The one list of an organization (the id the kind's spec reads it by). */
+const subscribersList = async (_client: PolytomicClient, credential: Credential) => [
+  credential.organizationId ?? "global-error-subscribers",
+];
+
 /** The object kinds the importer reads, in the order the summary lists them. */
 export const OBJECT_SOURCES: readonly ObjectSource[] = [
+  {
+    kind: "Organization",
+    group: "organizations",
+    early: true,
+    optional: true,
+    list: ownOrganization,
+    note: (response) =>
+      [response.sso_domain, response.issuer, response.sso_org_id].some(
+        (v) => typeof v === "string" && v !== "",
+      )
+        ? "its SSO client id and secret are never returned: add clientId and clientSecret if the organization signs in with them"
+        : undefined,
+  },
+  { kind: "Role", group: "roles", early: true, list: listIds("/api/permissions/roles"), skip: builtIn },
+  {
+    kind: "Policy",
+    group: "policies",
+    early: true,
+    list: listIds("/api/permissions/policies"),
+    skip: builtIn,
+    complete: completePolicy,
+  },
+  { kind: "User", group: "users", early: true, list: listIds(usersPath) },
   { kind: "Model", group: "models", list: listIds("/api/models"), complete: completeModel },
   { kind: "Sync", group: "model syncs", list: listIds("/api/syncs") },
   {
@@ -165,10 +249,27 @@ export const OBJECT_SOURCES: readonly ObjectSource[] = [
     enrich: enrichBulkSync,
     complete: completeBulkSync,
   },
+  { kind: "EventWebhook", group: "event webhooks", list: listIds("/api/webhooks"), writeOnly: ["secret"] },
+  {
+    kind: "GlobalErrorSubscribers",
+    group: "global error subscribers",
+    list: subscribersList,
+    singleton: true,
+    skip: {
+      when: (response) => !Array.isArray(response.emails) || response.emails.length === 0,
+      why: "empty",
+    },
+  },
 ];
 
 /** Object kinds of the kinds table the importer leaves out, each with the reason (shown by `--help`). */
 export const NOT_IMPORTED: Readonly<Record<string, string>> = {
   SyncExecution: "a run of a model sync is an event, not configuration",
   BulkSyncExecution: "a run of a bulk sync is an event, not configuration",
+  UserApiKey: "a key is shown once, when made: it cannot be read back, and declaring one would replace it",
+  ConnectionSchemaPrimaryKeys:
+    "Polytomic's answers do not tell primary keys set by hand from detected ones, and finding them means reading " +
+    "every schema of every connection: declare the overrides you rely on by hand",
+  ConnectionSchemaField:
+    "finding user-defined fields means reading every schema of every connection: declare them by hand",
 };

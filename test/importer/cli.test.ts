@@ -14,15 +14,17 @@ let emulator: RunningEmulator;
 let notPolytomic: Server;
 let notPolytomicUrl: string;
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "polytomic-import-cli-"));
+const PARTNER_KEY = "import-partner-key-5e0c";
 const ENV = [
   "POLYTOMIC_API_KEY",
   "POLYTOMIC_DEPLOYMENT_URL",
   "POLYTOMIC_PARTNER_KEY",
   "POLYTOMIC_DEPLOYMENT_KEY",
+  "POLYTOMIC_ORGANIZATION_ID",
 ];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: [API_KEY], schemaReadyDelayMs: 0 });
+  emulator = await startEmulator({ apiKeys: [API_KEY], partnerKeys: [PARTNER_KEY], schemaReadyDelayMs: 0 });
   const client = new PolytomicClient({ apiKey: API_KEY, deploymentUrl: emulator.url });
   await client.connections.create({
     name: "Hook",
@@ -217,7 +219,10 @@ describe("polytomic-import", () => {
     expect(first.status).toBe(0);
     expect(first.err).toContain("polytomic-import: connections: 1 found");
     expect(first.err).toContain("polytomic-import: connections: 1/1 read");
-    expect(first.out).toMatch(/objects\s+1\n\s+connections\s+1\n/);
+    // The connection, and the key's own user.
+    expect(first.out).toMatch(/objects\s+2\n/);
+    expect(first.out).toMatch(/\n\s+connections\s+1\n/);
+    expect(first.out).toMatch(/\n\s+users\s+1\n/);
     expect(first.out).toMatch(/secrets\s+1 {2}to set/);
     // Nothing needs attention (but a kind this emulator may not offer yet: its list answers 404).
     const attention = first.out.split("\n").filter((l) => l.startsWith("  - "));
@@ -240,6 +245,51 @@ describe("polytomic-import", () => {
   });
 });
 
+describe("with a partner key and an organization", () => {
+  it("imports that organization (the Organization resource too); the README names the partner key's settings", async () => {
+    const partner = new PolytomicClient({ apiKey: PARTNER_KEY, deploymentUrl: emulator.url });
+    const acme = await partner.admin.organizations.create({ name: "Acme" });
+    const inAcme = new PolytomicClient({
+      apiKey: PARTNER_KEY,
+      organizationId: acme.id,
+      deploymentUrl: emulator.url,
+    });
+    await inAcme.connections.create({
+      name: "Acme hook",
+      type: "webhook",
+      configuration: { url: "https://acme.example.com/hook", auth_method: "polytomic_secret" },
+    });
+    const out = path.join(TMP, "acme");
+    const {
+      status,
+      out: summary,
+      err,
+    } = await cli(["--out", out, "--quiet"], {
+      POLYTOMIC_PARTNER_KEY: PARTNER_KEY,
+      POLYTOMIC_ORGANIZATION_ID: acme.id,
+      POLYTOMIC_DEPLOYMENT_URL: emulator.url,
+    });
+    expect(err).toBe("");
+    expect(status).toBe(0);
+    expect(summary).toMatch(/\n {2}organizations\s+1\n/);
+    expect(summary).toMatch(/\n {2}connections\s+1\n/);
+    const index = fs.readFileSync(path.join(out, "index.ts"), "utf8");
+    expect(index).toContain(
+      `const acme = new polytomic.Organization("acme", { name: "Acme", importId: "${acme.id}" }`,
+    );
+    expect(index).toContain('name: "Acme hook"');
+    expect(index).not.toContain('"Hook"');
+    expect(index).not.toContain("organizationId");
+    const readme = fs.readFileSync(path.join(out, "README.md"), "utf8");
+    expect(readme).toContain("pulumi config set --secret polytomic:partnerKey <your Polytomic partner key>");
+    expect(readme).toContain(`pulumi config set polytomic:organizationId '${acme.id}'`);
+    expect(readme).not.toContain("polytomic:apiKey");
+    for (const file of fs.readdirSync(out)) {
+      expect(fs.readFileSync(path.join(out, file), "utf8")).not.toContain(PARTNER_KEY);
+    }
+  });
+});
+
 describe("summaryText", () => {
   it("counts per group, secrets, attention and the next step", () => {
     const text = summaryText({
@@ -252,6 +302,7 @@ describe("summaryText", () => {
       ],
       secrets: [],
       attention: ['Connection "A" (1): a note'],
+      leftOut: ["roles: 2 (built in: they never change)"],
       commentedOut: 0,
       elapsedMs: 1234,
     });
@@ -262,6 +313,7 @@ describe("summaryText", () => {
         "  connections     2  (1 typed, 1 generic Connection)",
         "  models          1",
         "  secrets         0  to set with `pulumi config set --secret` (README.md lists them)",
+        "Left out: roles: 2 (built in: they never change).",
         "Needs attention (1):",
         '  - Connection "A" (1): a note',
         "Next: cd /x, npm install, then the steps in README.md.",

@@ -214,7 +214,7 @@ describe("specObject", () => {
         version: 3,
       },
       { organizationId: ORG },
-      completeModel,
+      { complete: completeModel },
     );
     expect(object.args).toEqual({
       name: "Users",

@@ -4,6 +4,7 @@
  * identities, filters, overrides, schedules and secrets. The importer's round trip reads it back.
  */
 
+import { z } from "zod";
 import type { PolytomicClient } from "../../src/client";
 import { toApiConfiguration } from "../../src/connection-types/configuration-shape";
 import { listConnectionTypes, loadConnectionSchema } from "../../src/connection-types/registry";
@@ -12,11 +13,17 @@ import { sampleConfiguration } from "../helpers/samples";
 
 type Json = Record<string, unknown>;
 
-/** What was made, by kind. */
+/** What was made, by kind (the summary's groups). */
 export interface Fixture {
   connections: number;
   models: number;
   syncs: number;
+  bulkSyncs: number;
+  roles: number;
+  policies: number;
+  users: number;
+  eventWebhooks: number;
+  errorSubscribers: number;
   /** Secret strings the generated files must never contain. */
   secrets: string[];
 }
@@ -26,7 +33,47 @@ const ref = (modelId: string, field: string) => ({ model_id: modelId, field });
 /** Makes the organization. */
 export async function populate(client: PolytomicClient): Promise<Fixture> {
   const secrets: string[] = [FAKE_SERVICE_ACCOUNT, "THIS-IS-NOT-A-REAL-KEY-5f1d2c"];
-  const counts = { connections: 0, models: 0, syncs: 0 };
+  const counts = {
+    connections: 0,
+    models: 0,
+    syncs: 0,
+    bulkSyncs: 0,
+    roles: 0,
+    policies: 0,
+    users: 0,
+    eventWebhooks: 0,
+    errorSubscribers: 0,
+  };
+
+  // Administration: roles, policies granting them actions, users holding them, the event webhook and the error
+  // subscribers. The built-in roles (Admin, Member) are Polytomic's own: not imported.
+  const analysts = await client.admin.roles.create({ name: "Analysts" });
+  const engineers = await client.admin.roles.create({ name: "Data engineers" });
+  counts.roles += 2;
+  const restricted = await client.admin.policies.create({
+    name: "Restricted data",
+    policy_actions: [
+      { action: "read", role_ids: [analysts.id, engineers.id] },
+      { action: "edit", role_ids: [engineers.id] },
+    ],
+  });
+  await client.admin.policies.create({
+    name: "Engineers only",
+    policy_actions: [{ action: "delete", role_ids: [engineers.id] }],
+  });
+  counts.policies += 2;
+  await client.admin.users.create({ email: "ada@example.com", role_ids: [analysts.id] });
+  await client.admin.users.create({ email: "grace@example.com", role_ids: [engineers.id, analysts.id] });
+  const webhookSecret = "event-webhook-secret-0c4d7a";
+  secrets.push(webhookSecret);
+  await client.admin.eventWebhooks.create({
+    endpoint: "https://example.com/polytomic-events",
+    secret: webhookSecret,
+  });
+  counts.eventWebhooks++;
+  await client.admin.globalErrorSubscribers.set(["oncall@example.com", "data-team@example.com"]);
+  counts.errorSubscribers++;
+  const policies = [restricted.id];
   const connection = async (body: Json) => {
     counts.connections++;
     return client.connections.create(body as never);
@@ -103,6 +150,7 @@ export async function populate(client: PolytomicClient): Promise<Fixture> {
       password: pgPassword,
       database: "app",
     },
+    policies,
     validate: false,
   });
   const salesforce = await connection({
@@ -121,6 +169,7 @@ export async function populate(client: PolytomicClient): Promise<Fixture> {
     configuration: { table: "public.users" },
     fields: ["email", "first_name", "last_name", "title", "phone"],
     identifier: "email",
+    policies,
   });
   const from = (field: string) => ref(appUsers.id, field);
   await sync({
@@ -136,6 +185,7 @@ export async function populate(client: PolytomicClient): Promise<Fixture> {
     ],
     target: { connection_id: salesforce.id, object: "Contact" },
     schedule: { frequency: "daily", hour: "05", minute: "00" },
+    policies,
   });
 
   // examples/snowflake-to-hubspot: a query model, filters with logic.
@@ -277,6 +327,52 @@ export async function populate(client: PolytomicClient): Promise<Fixture> {
     skip_initial_backfill: true,
   });
   void seedSync;
+
+  // Bulk syncs: Salesforce (its catalog's schemas) into the app database, some schemas and fields only; the
+  // bucket's CSV files into S3 with an additional schedule, inactive.
+  const bulk = async (body: Json) => {
+    counts.bulkSyncs++;
+    return client.bulkSyncs.create(body as never);
+  };
+  await bulk({
+    name: "Salesforce to the app database",
+    source_connection_id: salesforce.id,
+    destination_connection_id: postgres.id,
+    destination_configuration: { schema: "salesforce" },
+    mode: "replicate",
+    active: true,
+    schemas: ["Account", { id: "Contact", fields: [{ id: "Id" }, { id: "Email" }] }],
+    default_schedule: { frequency: "daily", hour: "02", minute: "00" },
+    policies,
+  });
+  const lakeSecret = "s3-secret-key-2d9b61";
+  secrets.push(lakeSecret);
+  const lake = await connection({
+    name: "Data lake",
+    type: "s3",
+    configuration: {
+      auth_mode: "access_key_and_secret",
+      aws_access_key_id: "AKIAEXAMPLE",
+      aws_secret_access_key: lakeSecret,
+      s3_bucket_region: "us-east-1",
+      s3_bucket_name: "sample",
+    },
+    validate: false,
+  });
+  await bulk({
+    name: "Bucket files to the lake",
+    source_connection_id: gcs.id,
+    destination_connection_id: lake.id,
+    destination_configuration: { format: "csv", subfolder: "gcs" },
+    mode: "snapshot",
+    active: false,
+    default_schedule: { frequency: "manual" },
+    additional_schedules: [{ frequency: "weekly", day_of_week: "sunday", hour: "04", minute: "30" }],
+    automatically_add_new_objects: "none",
+  });
+  // The users: the two made above, and the key's own.
+  const ids = z.array(z.looseObject({ id: z.string() }));
+  counts.users = (await client.transport.call("GET", "/api/organization/users", { schema: ids })).length;
 
   // A sample connection of every type, its every settable property set (validation upstream off).
   for (const { id: type } of listConnectionTypes()) {

@@ -17,6 +17,7 @@ const object = (over: Partial<ImportedObject> & Pick<ImportedObject, "id" | "nam
   kind: "WebhookConnection",
   group: "connections",
   noun: "connection",
+  adoptable: true,
   args: { name: over.name, configuration: { url: "https://x" } },
   notes: [],
   problems: [],
