@@ -8,7 +8,7 @@ import { PolytomicClient } from "../../src/client";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { main, parseCliArgs, summaryText, USAGE, UsageError } from "../../src/importer/cli";
 import { OBJECT_SOURCES } from "../../src/importer/sources";
-import { API_KEY } from "../helpers/sa";
+import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
 
 let emulator: RunningEmulator;
 let notPolytomic: Server;
@@ -243,6 +243,44 @@ describe("polytomic-import", () => {
     expect(forced.err).toBe("");
     expect(fs.readFileSync(path.join(out, "index.ts"), "utf8")).not.toContain("protect: true");
   });
+});
+
+describe("against a rate limit", () => {
+  it("reads concurrently and waits out 429 Retry-After: every object read, none lost", async () => {
+    const limited = await startEmulator({ apiKeys: [API_KEY], schemaReadyDelayMs: 0, rateLimitPerSecond: 4 });
+    try {
+      const client = new PolytomicClient({ apiKey: API_KEY, deploymentUrl: limited.url });
+      const gcs = await client.connections.create({
+        name: "Bucket",
+        type: "gcs",
+        configuration: { bucket: "sample", service_account: FAKE_SERVICE_ACCOUNT },
+      });
+      for (let i = 1; i <= 12; i++) {
+        await client.models.create({
+          name: `Model ${i}`,
+          connection_id: gcs.id,
+          configuration: { model_from: "single_file", key: "high_paying_users.csv" },
+        });
+      }
+      const before = limited.requests.length;
+      const { status, out, err } = await cli(
+        ["--out", path.join(TMP, "limited"), "--quiet", "--concurrency", "8"],
+        {
+          POLYTOMIC_API_KEY: API_KEY,
+          POLYTOMIC_DEPLOYMENT_URL: limited.url,
+        },
+      );
+      expect(err).toBe("");
+      expect(status).toBe(0);
+      expect(out).toMatch(/\n {2}models\s+12\n/);
+      const answers = limited.requests.slice(before).map((r) => r.status);
+      expect(answers.filter((s) => s === 429).length).toBeGreaterThan(0);
+      const index = fs.readFileSync(path.join(TMP, "limited", "index.ts"), "utf8");
+      expect(index.match(/new polytomic\.Model\(/g)).toHaveLength(12);
+    } finally {
+      await limited.close();
+    }
+  }, 90_000);
 });
 
 describe("with a partner key and an organization", () => {
