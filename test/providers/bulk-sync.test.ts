@@ -267,6 +267,15 @@ describe("the lifecycle against the emulator", () => {
     expect((await provider().read(id, outs)).props?.status).toBe("completed");
   });
 
+  it("a new source connection is an update in place (a PUT is a full replacement)", async () => {
+    const other = await connection(salesforceBody("Salesforce sandbox"));
+    const news = toS3({ sourceConnectionId: other, schemas: ["Account"], additionalSchedules: [] });
+    expect(await provider().diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const updated = await provider().update(id, outs, news);
+    expect(emulator.state.bulkSyncs.get(id)?.source_connection_id).toBe(other);
+    outs = updated.outs as BulkSyncOutputs;
+  });
+
   it("adopts an existing bulk sync with importId (GET, then PUT), and deletes; 404 is done", async () => {
     const adopted = await provider().create(toS3({ name: "Adopted", importId: id }));
     expect(adopted.id).toBe(id);
