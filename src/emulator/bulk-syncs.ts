@@ -638,9 +638,6 @@ export function buildBulkSync(
     }
   }
   const { source } = connectionsOf(ctx, body, problems);
-  if (previous !== undefined && body.source_connection_id !== previous.source_connection_id) {
-    problems.push({ path: "source_connection_id", message: "cannot change (create another bulk sync)" });
-  }
   if (problems.length > 0) throw validationError(422, problems, "", "invalid bulk sync");
 
   const sourceConnection = source as StoredConnection;
