@@ -206,7 +206,9 @@ export function executionSpec<I extends ExecutionSettings, O extends I, B>(
     validator: z.object({ ...family.shape, ...EXECUTION_SETTINGS_SHAPE }).strict(),
     ...(family.crossChecks === undefined ? {} : { crossChecks: family.crossChecks }),
     describe: (values, id) =>
-      id === undefined ? `${family.noun} of ${family.parentNoun} ${parentOf(values) ?? "?"}` : label(id),
+      id?.includes("/")
+        ? label(id)
+        : `${family.noun}${id === undefined ? "" : ` ${id}`} of ${family.parentNoun} ${parentOf(values) ?? "?"}`,
     request: (inputs) => ({
       parentId: parentOf(inputs) as string,
       body: family.startBody(inputs),
@@ -258,8 +260,11 @@ export function executionSpec<I extends ExecutionSettings, O extends I, B>(
           }
         },
         get,
-        /** A run cannot be changed: an update reads it (and `afterWrite` waits again if it is still going). */
-        update: (id) => get(id),
+        /**
+         * A run cannot be changed: an update reads it (and `afterWrite` waits again if it is still going). The
+         * parent comes from the id, or from the inputs when the id is the execution's alone.
+         */
+        update: (id, start) => (id.includes("/") ? get(id) : calls.get(start.parentId, id)),
         async delete(id) {
           const view = await get(id);
           if (!isFinalExecutionStatus(view.status)) await calls.cancel(view.parentId, view.executionId);

@@ -12,6 +12,7 @@ import {
   SYNC_MODES,
 } from "../../src/api/sync-enums";
 import type { PolytomicClient } from "../../src/client";
+import { bulkSyncExecutionCalls, syncExecutionCalls } from "../../src/client/executions";
 import { camelizeKey, toApiConfiguration } from "../../src/connection-types/configuration-shape";
 import {
   enumValues,
@@ -108,6 +109,12 @@ export interface KindSample {
    * setting Polytomic shows back, else another setting. Absent only when the API cannot change the object.
    */
   drift?(name: string, deps: Deps): Drift;
+  /**
+   * One run of a sync (SyncExecution, BulkSyncExecution), not an object: creating it starts the run, deleting it
+   * leaves the run as history, and its requests go to its parent's paths. The gRPC lifecycle test leaves these to
+   * test/grpc/executions.test.ts.
+   */
+  readonly isRun?: boolean;
   /** The secret values that `inputs` and `update` carry. */
   readonly secrets: readonly string[];
   api(client: PolytomicClient): SampleApi;
@@ -806,8 +813,107 @@ const BulkSync: KindSample = {
 };
 
 /** The samples written by hand: the generic connection, two typed connection classes, every API object kind. */
+// ---- Runs: SyncExecution and BulkSyncExecution -----------------------------------------------------------------
+//
+// A run is not an object Polytomic keeps as configuration: creating the resource starts it, nothing of it changes
+// in place (no `update`, no `drift`), and the API can neither change nor delete it (no API `update`/`delete`: R6
+// has nothing to delete outside Pulumi). The gRPC lifecycle test (each method's requests, read after delete) does
+// not fit a run either (its requests go to the parent's paths, and a deleted run stays as history): those kinds are
+// `isRun`, and test/grpc/executions.test.ts drives them through the server instead. The samples do not wait for the
+// run (`waitForCompletion: false`): the sample sync's webhook is not on loopback, so its runs fail, and waiting would
+// only slow the suites.
+
+const executionSettings = {
+  triggers: maybe(fc.array(fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxLength: 3 })),
+  waitForCompletion: maybe(fc.boolean()),
+  timeoutSeconds: maybe(fc.integer({ min: 1, max: 7200 })),
+  failOnErrors: maybe(fc.boolean()),
+};
+const executionMutations = [
+  unknownKey(""),
+  wrong("triggers", "array"),
+  wrong("waitForCompletion", "boolean"),
+  wrong("timeoutSeconds", "integer"),
+  wrong("failOnErrors", "boolean"),
+];
+/** The API calls of a run kind: start (the create) and read; a run cannot be changed or deleted. */
+const runApi = (calls: {
+  start(parentId: string, body: Json): Promise<{ id: string }>;
+  get(parentId: string, executionId: string): Promise<{ id: string }>;
+}): SampleApi => ({
+  create: async ({ parent_id, ...body }) => {
+    const started = await calls.start(String(parent_id), body);
+    return { id: `${String(parent_id)}/${started.id}` };
+  },
+  get: async (id) => {
+    const slash = id.lastIndexOf("/");
+    const run = await calls.get(id.slice(0, slash), id.slice(slash + 1));
+    return { id: `${id.slice(0, slash)}/${run.id}` };
+  },
+});
+
+const SyncExecution: KindSample = {
+  kind: "SyncExecution",
+  handWritten: true,
+  isRun: true,
+  dependsOn: ["Sync"],
+  waitsForSchema: false,
+  inputs: (name, deps) => ({ syncId: deps.Sync, triggers: [name], waitForCompletion: false }),
+  body: (_name, deps) => ({ parent_id: deps.Sync }),
+  secrets: [],
+  api: (client) => runApi(syncExecutionCalls(client)),
+  badInputs: {
+    valid: fc
+      .record({ syncId: id, resync: maybe(fc.boolean()), test: maybe(fc.boolean()), ...executionSettings })
+      .map(compact),
+    mutations: () => [
+      ...executionMutations,
+      required("syncId", "string", true),
+      wrong("resync", "boolean"),
+      wrong("test", "boolean"),
+    ],
+  },
+};
+
+const BULK_RESYNC = ["refetch", "resync", "rebuild"];
+const BULK_FETCH = ["none", "incremental", "full"];
+
+const BulkSyncExecution: KindSample = {
+  kind: "BulkSyncExecution",
+  handWritten: true,
+  isRun: true,
+  dependsOn: ["BulkSync"],
+  waitsForSchema: false,
+  inputs: (name, deps) => ({ bulkSyncId: deps.BulkSync, triggers: [name], waitForCompletion: false }),
+  body: (_name, deps) => ({ parent_id: deps.BulkSync }),
+  secrets: [],
+  api: (client) => runApi(bulkSyncExecutionCalls(client)),
+  badInputs: {
+    valid: fc
+      .record({
+        bulkSyncId: id,
+        resyncMode: maybe(fc.constantFrom(...BULK_RESYNC)),
+        fetchMode: maybe(fc.constantFrom(...BULK_FETCH)),
+        schemas: maybe(fc.array(id, { maxLength: 3 })),
+        ...executionSettings,
+      })
+      .map(compact),
+    mutations: () => [
+      ...executionMutations,
+      required("bulkSyncId", "string", true),
+      wrong("test", "boolean"),
+      badEnum("resyncMode", BULK_RESYNC),
+      badEnum("fetchMode", BULK_FETCH),
+      wrong("schemas", "array"),
+      badItem("schemas", "string", true),
+    ],
+  },
+};
+
 export const HAND_WRITTEN: ReadonlyMap<string, KindSample> = new Map(
-  [Connection, GcsConnection, WebhookConnection, Model, Sync, BulkSync].map((s) => [s.kind, s]),
+  [Connection, GcsConnection, WebhookConnection, Model, Sync, BulkSync, SyncExecution, BulkSyncExecution].map(
+    (s) => [s.kind, s],
+  ),
 );
 
 // ---- Typed connection classes, generated from their schema ---------------------------------------------------
