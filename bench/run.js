@@ -3,10 +3,12 @@
 // non-zero only when a measurement crashed. Runs against the built package (`npm run build` comes first).
 //
 // P1 serialized provider size   P2 preview cost   P3 concurrency   P4 schema wait   P5 rate limits
+// P6 against a hand-written peer   P7 seed deployment beyond the wait   P8 refresh of 500 (bench/peer.js)
 const path = require("node:path");
 const { ROOT, startProviderServer, secretWire } = require("./lib/provider-server");
 const { prepareProgramDir } = require("./lib/program");
 const { median, quantile, since, round } = require("./lib/stats");
+const peer = require("./peer");
 
 const dist = (p) => require(path.join(ROOT, "dist", p));
 const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [ROOT] }));
@@ -570,6 +572,13 @@ async function main() {
     );
     await section("P4 schema wait", p4);
     await section("P5 rate limits (10 requests/s)", p5);
+    await section("P6 against a hand-written peer (1, 10, 200 Creates, 50 ms latency)", () =>
+      peer.p6(program.dir, providerTexts, figure),
+    );
+    await section("P7 seed deployment beyond the schema wait", () =>
+      peer.p7(program.dir, providerTexts, figure),
+    );
+    await section("P8 refresh of 500 resources", () => peer.p8(program.dir, providerTexts, figure));
   } finally {
     program.remove();
   }
