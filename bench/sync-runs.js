@@ -1,4 +1,4 @@
-// `node bench/sync-runs.js` (after `npm run build`): P6, the cost of waiting for a sync run. A SyncExecution polls
+// `node bench/sync-runs.js` (after `npm run build`): P9, the cost of waiting for a sync run. A SyncExecution polls
 // the run with the schema wait's policy (at once, after 1 s, each wait half as long again, never over 30 s nor over
 // 1 s + 10% of the time waited): how many polls a run of a given length costs, and how soon after the run ends
 // the resource is created. Exits non-zero only when a measurement crashes.
@@ -23,7 +23,7 @@ const SERVICE_ACCOUNT = JSON.stringify({
 
 function figure(name, value, target, pass, note) {
   const verdict = pass === undefined ? "INFO" : pass ? "PASS" : "FAIL";
-  console.log(`  [${verdict}] P6 ${name}: ${value}${target ? `  (target ${target})` : ""}`);
+  console.log(`  [${verdict}] P9 ${name}: ${value}${target ? `  (target ${target})` : ""}`);
   if (note) console.log(`         ${note}`);
 }
 
@@ -111,7 +111,7 @@ async function measured(stepMs, batchSize) {
 }
 
 async function main() {
-  console.log("P6 waiting for a sync run (SyncExecution)");
+  console.log("P9 waiting for a sync run (SyncExecution)");
   const started = Date.now();
   try {
     for (const minutes of [1, 10, 25]) {
