@@ -8,7 +8,8 @@ export const USAGE = `Usage: polytomic-emulator [options]
   --api-key K               accepted bearer key (repeatable; default $POLYTOMIC_API_KEY or ${DEFAULT_API_KEY})
   --state FILE              load state from FILE at start, save it after every change
   --schema-ready-delay-ms N delay before a new or refreshed schema cache is ready (default 1500)
-  --buckets-dir DIR         folder whose subfolders stand in for GCS buckets (default <package>/data/buckets)
+  --buckets-dir DIR         folder whose subfolders stand in for buckets: sources read them, bulk syncs to a
+                            bucket write files there (default <package>/data/buckets, never written)
   --catalog FILE            source catalog: schemas of non-bucket sources (default <package>/data/catalog.json)
   --execution-delay-ms N    how long each step of a sync run takes (default 500)
   --delivery-timeout-ms N   how long one webhook delivery request may take (default 30000)

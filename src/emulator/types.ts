@@ -20,7 +20,10 @@ export interface EmulatorOptions {
   organizations?: SeededOrganization[];
   /** Delay before a new or refreshed schema cache becomes ready. Default 1500. */
   schemaReadyDelayMs?: number;
-  /** Folder whose subfolders stand in for GCS buckets. Default `<package>/data/buckets`. */
+  /**
+   * Folder whose subfolders stand in for buckets: model and bulk-sync sources read them, and bulk-sync runs to a
+   * bucket destination write their files there. Default `<package>/data/buckets`, which is never written.
+   */
   bucketsDir?: string;
   /**
    * The source catalog (a JSON file's path, or its contents): the schemas, fields and sample rows of sources that
