@@ -1,9 +1,11 @@
 /**
  * pulumi-polytomic: Polytomic connections, models, syncs and bulk syncs as Pulumi resources, and the bulk-sync
- * look-ups (`getBulkSource`, `getBulkDestination`).
+ * look-ups (`getBulkSource`, `getBulkDestination`); organizations, users, roles, policies, notifications and schema
+ * overrides, and their look-ups (`getRole`, `getCallerIdentity`).
  *
  * Provider settings come from the stack config `polytomic:apiKey` (secret) and `polytomic:deploymentUrl`, or the
- * environment variables `POLYTOMIC_API_KEY` and `POLYTOMIC_DEPLOYMENT_URL`.
+ * environment variables `POLYTOMIC_API_KEY` and `POLYTOMIC_DEPLOYMENT_URL`; partners set `polytomic:partnerKey`
+ * (and `polytomic:organizationId`), or `POLYTOMIC_PARTNER_KEY` (`POLYTOMIC_ORGANIZATION_ID`).
  */
 
 import type * as client from "./client";

@@ -29,6 +29,7 @@ import type { SourceSchema } from "./catalog";
 import { deepCopy } from "./config-paths";
 import { ApiError, iso, type RequestContext, requireFields, validationError } from "./http";
 import { ACTOR } from "./identity";
+import { unknownPolicies } from "./routes/permissions";
 import { isReady } from "./schema-cache";
 import type { JsonObject, StoredConnection } from "./state";
 
@@ -616,6 +617,8 @@ export function buildBulkSync(
   const problems: Problem[] = [];
   const now = iso(ctx.now());
   checkSettingsOfBody(body, problems);
+  // The policies named must be the organization's own (the state is the caller's organization's view).
+  problems.push(...unknownPolicies(ctx.state, Array.isArray(body.policies) ? body.policies : []));
   const defaultSchedule = readSchedule(
     body.default_schedule,
     "default_schedule",

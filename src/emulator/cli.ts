@@ -6,6 +6,9 @@ export const USAGE = `Usage: polytomic-emulator [options]
 
   --port N                  port on 127.0.0.1 (default 8080; 0 = any free port)
   --api-key K               accepted bearer key (repeatable; default $POLYTOMIC_API_KEY or ${DEFAULT_API_KEY})
+  --partner-key K           accepted partner key (repeatable): manages organizations and their users, and acts
+                            in them as HTTP Basic <organization id>:K (the default organization is the partner's)
+  --deployment-key K        accepted deployment key (repeatable): like a partner key, for every organization
   --state FILE              load state from FILE at start, save it after every change
   --schema-ready-delay-ms N delay before a new or refreshed schema cache is ready (default 1500)
   --buckets-dir DIR         folder whose subfolders stand in for buckets: sources read them, bulk syncs to a
@@ -46,6 +49,8 @@ export function parseCliArgs(
     options: {
       port: { type: "string" },
       "api-key": { type: "string", multiple: true },
+      "partner-key": { type: "string", multiple: true },
+      "deployment-key": { type: "string", multiple: true },
       state: { type: "string" },
       "schema-ready-delay-ms": { type: "string" },
       "buckets-dir": { type: "string" },
@@ -80,6 +85,8 @@ export function parseCliArgs(
   const delay = number(values["schema-ready-delay-ms"], "schema-ready-delay-ms", 0);
   if (delay !== undefined) options.schemaReadyDelayMs = delay;
   if (values.state !== undefined) options.stateFile = values.state;
+  if (values["partner-key"] !== undefined) options.partnerKeys = values["partner-key"];
+  if (values["deployment-key"] !== undefined) options.deploymentKeys = values["deployment-key"];
   if (values["buckets-dir"] !== undefined) options.bucketsDir = values["buckets-dir"];
   if (values.catalog !== undefined) options.catalog = values.catalog;
   const rate = number(values["rate-limit"], "rate-limit", 1);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { EventWebhookRequest, EventWebhookResponse } from "../api";
+import { PolytomicApiError } from "../client";
 import { EVENT_WEBHOOK_FIELDS, GLOBAL_ERROR_SUBSCRIBERS_FIELDS } from "../resources/notifications";
 import type { ObjectSpec } from "./object-provider";
 import { compact } from "./plain";
@@ -33,7 +34,8 @@ const organizationOfId = (id: string | undefined) =>
 
 /**
  * The GlobalErrorSubscribers resource's spec: create and update write the whole list (`PUT`), delete writes an
- * empty one (there is no `DELETE`). The list always exists, so a read never finds it gone.
+ * empty one (there is no `DELETE`). The list always exists: an empty one (emptied outside Pulumi, or deleted) reads
+ * as gone, which is why `emails` takes at least one address.
  */
 export const GLOBAL_ERROR_SUBSCRIBERS_SPEC: ObjectSpec<
   Unnamed<GlobalErrorSubscribersInputs>,
@@ -43,7 +45,11 @@ export const GLOBAL_ERROR_SUBSCRIBERS_SPEC: ObjectSpec<
 > = {
   noun: "global error subscribers",
   validator: z
-    .object({ emails: z.array(EMAIL), organizationId: ID.optional(), __provider: z.string().optional() })
+    .object({
+      emails: z.array(EMAIL).min(1),
+      organizationId: ID.optional(),
+      __provider: z.string().optional(),
+    })
     .strict(),
   describe: (values, id) =>
     `the global error subscribers of ${
@@ -73,7 +79,18 @@ export const GLOBAL_ERROR_SUBSCRIBERS_SPEC: ObjectSpec<
     const checked = <T>(call: () => Promise<T>) => assertKeyOrganization(client, credential).then(call);
     return {
       create: (body) => checked(() => answer(subscribers.set(body.emails))),
-      get: () => checked(() => answer(subscribers.get())),
+      get: () =>
+        checked(async () => {
+          const list = await answer(subscribers.get());
+          if (list.emails.length === 0) {
+            throw new PolytomicApiError({
+              status: 404,
+              request: { method: "GET", path: "/api/notifications/global-error-subscribers", attempts: 1 },
+              body: { key: "not_found", message: "the organization has no global error subscribers" },
+            });
+          }
+          return list;
+        }),
       update: (_id, body) => checked(() => answer(subscribers.set(body.emails))),
       delete: () => checked(() => subscribers.set([])),
     };

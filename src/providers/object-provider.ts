@@ -64,8 +64,11 @@ export interface ObjectSpec<
   readonly organizationOf?: (values: Partial<I> | Partial<O> | undefined, id?: string) => string | undefined;
   /** Advice for an API error of this kind (a duplicate name, a second webhook), added to its message. */
   readonly explain?: (error: PolytomicApiError) => string | undefined;
-  /** The API calls; `credential` says which key is used (users go to other endpoints with a partner key). */
-  api(client: PolytomicClient, credential: Credential): ObjectApi<Req, Res>;
+  /**
+   * The API calls; `credential` says which key is used (users go to other endpoints with a partner key); `values`
+   * are the inputs or recorded outputs the call is about (a user's API key is checked with its own value).
+   */
+  api(client: PolytomicClient, credential: Credential, values?: Partial<I> | Partial<O>): ObjectApi<Req, Res>;
   /**
    * Sends each create or update request (an adoption's too); by default once. `send` makes a new request, with a
    * new idempotency key, each time it is called. BulkSync retries it while the source's schema cache refreshes.
@@ -113,7 +116,7 @@ export class ObjectProvider<
 
   private api(values?: Partial<I> | Partial<O>, id?: string): ObjectApi<Req, Res> {
     const credential = this.credential(values, id);
-    return this.spec.api(clientWith(this.config, credential), credential);
+    return this.spec.api(clientWith(this.config, credential), credential, values);
   }
 
   /** The program named an organization and an API key makes the call: it must be the key's (see settings.ts). */

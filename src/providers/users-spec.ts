@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { UserRequest, UserResponse } from "../api";
+import { PolytomicApiError, PolytomicClient } from "../client";
 import { USER_API_KEY_FIELDS, USER_FIELDS } from "../resources/users";
 import type { ObjectApi, ObjectSpec } from "./object-provider";
 import { compact } from "./plain";
@@ -108,10 +109,21 @@ const UserApiKeyValidator = z
   })
   .strict();
 
+/** A key's id, `<organization>/<user>`: a read of the bare id (`get`) knows the organization to ask in. */
+const keyId = (organizationId: string, userId: string) => `${organizationId}/${userId}`;
+const parseKeyId = (id: string | undefined) => {
+  const slash = (id ?? "").indexOf("/");
+  return slash < 0
+    ? { userId: id ?? "" }
+    : { organizationId: (id as string).slice(0, slash), userId: (id as string).slice(slash + 1) };
+};
+
 /**
- * The UserApiKey resource's spec. Its id is the user's id. Create asks for a new key (shown once); a read only
- * checks that the user still exists and keeps the key from state; delete does nothing, as Polytomic has no call
- * to revoke a key (deleting the user, or a new key with `force`, does).
+ * The UserApiKey resource's spec. Its id is `<organization>/<user>`. Create asks for a new key (shown once, kept from then
+ * on). A read finds the user, then asks `GET /api/me` with the key itself: a key revoked or replaced outside
+ * Pulumi answers 401, and the resource reads as gone. Polytomic has no call to revoke a key: delete, when the key
+ * still works, replaces it with a new one (`force`) that is discarded at once, so the old one stops working; a key
+ * already revoked or replaced is left alone (so is the key that replaced it).
  */
 export const USER_API_KEY_SPEC: ObjectSpec<
   Unnamed<UserApiKeyInputs>,
@@ -123,13 +135,14 @@ export const USER_API_KEY_SPEC: ObjectSpec<
   validator: UserApiKeyValidator,
   describe: (values, id) => `the API key of user ${String(values?.userId ?? id ?? "")}`,
   access: "partnerUsers",
+  organizationOf: (values, id) => values?.organizationId ?? parseKeyId(id).organizationId,
   request: (inputs) => compact({ userId: inputs.userId, force: inputs.force }) as KeyRequest,
   secrets: () => [],
   outputs: (inputs, response) => compact({ ...inputs, value: response.value }) as UserApiKeyOutputs,
   readOutputs: (previous, response) =>
     compact({
-      userId: response.id,
-      organizationId: previous?.organizationId,
+      userId: parseKeyId(response.id).userId,
+      organizationId: previous?.organizationId ?? parseKeyId(response.id).organizationId,
       force: previous?.force,
       value: previous?.value,
       __provider: previous?.__provider,
@@ -141,18 +154,50 @@ export const USER_API_KEY_SPEC: ObjectSpec<
     error.key === "api_key_exists" || error.status === 409
       ? "The user has an API key already: set `force: true` to revoke it and create a new one."
       : undefined,
-  api(client, credential) {
-    const users = client.admin.partnerUsers(credential.organizationId as string);
-    const exists = async (id: string): Promise<KeyResponse> => ({ id: (await users.get(id)).id });
+  api(client, credential, values) {
+    const organizationId = credential.organizationId as string;
+    const users = client.admin.partnerUsers(organizationId);
+    const value = (values as Partial<UserApiKeyOutputs> | undefined)?.value;
+    /** Whether the key still works: `GET /api/me` with the key itself (never sent anywhere else). */
+    const works = async (key: string) => {
+      const asKey = new PolytomicClient({
+        apiKey: key,
+        deploymentUrl: client.transport.baseUrl,
+        retry: { maxAttempts: 1 },
+      });
+      try {
+        await asKey.me();
+        return true;
+      } catch (error) {
+        if (error instanceof PolytomicApiError && error.status === 401) return false;
+        throw error;
+      }
+    };
+    const read = async (id: string): Promise<KeyResponse> => {
+      const user = await users.get(parseKeyId(id).userId);
+      if (value !== undefined && !(await works(value))) {
+        throw new PolytomicApiError({
+          status: 404,
+          request: { method: "GET", path: "/api/me", attempts: 1 },
+          body: { key: "not_found", message: "the key no longer works (revoked or replaced)" },
+        });
+      }
+      return { id: keyId(organizationId, user.id) };
+    };
     return {
       create: async (body, options) => {
         const key = await users.createKey(body.userId, { ...options, force: body.force === true });
-        return { id: body.userId, value: key.value };
+        return { id: keyId(organizationId, body.userId), value: key.value };
       },
-      get: exists,
+      get: read,
       // Every argument replaces the key: there is nothing to update in place.
-      update: (id) => exists(id),
-      delete: async () => undefined,
+      update: (id) => read(id),
+      delete: async (id) => {
+        const { userId } = parseKeyId(id);
+        await users.get(userId);
+        if (value === undefined || !(await works(value))) return;
+        await users.createKey(userId, { force: true });
+      },
     };
   },
 };

@@ -51,7 +51,10 @@ function claimed(
 
 /** Arguments of {@link GlobalErrorSubscribers}. */
 export interface GlobalErrorSubscribersArgs {
-  /** The emails notified of every sync error in the organization: the whole list (empty: nobody). */
+  /**
+   * The emails notified of every sync error in the organization: the whole list, at least one (to notify nobody,
+   * delete the resource).
+   */
   emails: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * The organization. Needed with a partner or deployment key (else `polytomic:organizationId` applies); with an
@@ -71,7 +74,8 @@ export const GLOBAL_ERROR_SUBSCRIBERS_FIELDS = defineFields<GlobalErrorSubscribe
 
 /**
  * The organization's one list of global error subscribers (Terraform: `polytomic_global_error_subscribers`).
- * Creating it replaces whatever list the organization had; deleting it empties the list (Polytomic has no delete).
+ * Creating it replaces whatever list the organization had; deleting it empties the list (Polytomic has no delete);
+ * a list emptied outside Pulumi reads as gone.
  * Declaring it twice for one organization in a program is refused: at `pulumi preview` when the organization id is
  * known then (a string, the stack's organization, an existing organization), else at `pulumi up`, before the second
  * list is written. Declarations in two different programs (stacks) cannot be detected: the last one written wins.

@@ -84,12 +84,16 @@ export const USER_API_KEY_FIELDS = defineFields<UserApiKeyArgs>()({
  * key is `value`, a secret output: Polytomic shows it once, when it is created, so it is kept from then on and never
  * read back.
  *
- * What `pulumi refresh` can see: whether the user still exists (a deleted user takes the key with it, and the
- * resource is dropped). What it cannot: whether the key was revoked or replaced outside Pulumi (e.g. by another
- * key created with `force`), nor its value. Deleting this resource cannot revoke the key (Polytomic has no call for
- * it): delete the user, or create a new key with `force: true`, to revoke it.
+ * What `pulumi refresh` can see: whether the user still exists (a deleted user takes the key with it), and whether
+ * the key still works (it asks `GET /api/me` with the key itself): a key revoked or replaced outside Pulumi (e.g.
+ * by another key created with `force`) reads as gone, and the next `pulumi up` creates a new one (which then needs
+ * `force: true`). What it cannot see: anything about the key but that (its value is never returned again).
  *
- * Type token: `pulumi-nodejs:dynamic/polytomic:UserApiKey`.
+ * Polytomic has no call to revoke a key, so deleting this resource, when the key still works, replaces it with a
+ * new key (`force`) that is thrown away at once: the old key stops working, and nobody holds the new one. A key
+ * already revoked or replaced outside Pulumi is left alone, and so is the key that replaced it.
+ *
+ * Its id is `<organization>/<user>`. Type token: `pulumi-nodejs:dynamic/polytomic:UserApiKey`.
  */
 export class UserApiKey extends pulumi.dynamic.Resource {
   declare readonly userId: pulumi.Output<string>;

@@ -220,6 +220,23 @@ describe("roles and policies", () => {
       { path: "policies[0]", message: `policy ${foreign} not found` },
     ]);
 
+    // A bulk sync too.
+    const bulk = await user.post("/api/bulk/syncs", {
+      name: "Copies",
+      source_connection_id: gcs,
+      destination_connection_id: gcs,
+      destination_configuration: { format: "csv", subfolder: "copies" },
+      mode: "snapshot",
+      schemas: ["high_paying_users.csv"],
+      default_schedule: { frequency: "manual" },
+      policies: [foreign],
+    });
+    expect(bulk.status).toBe(422);
+    expect(bulk.body.metadata.errors).toContainEqual({
+      path: "policies[0]",
+      message: `policy ${foreign} not found`,
+    });
+
     // Deleting the policy detaches it.
     expect((await user.del(`/api/permissions/policies/${policy}`)).status).toBe(200);
     expect((await user.get(`/api/connections/${hook.body.data.id}`)).body.data.policies).toEqual([]);
@@ -371,5 +388,17 @@ describe("schema overrides", () => {
     expect((await user.del(`${at}/fields/domain`)).status).toBe(404);
     expect((await user.del(`${at}/primary_keys`)).status).toBe(202);
     expect((await user.get(`/api/connections/${gcs}/schemas/missing.csv`)).status).toBe(404);
+  });
+});
+
+describe("the CLI", () => {
+  it("--partner-key and --deployment-key (repeatable) set up partner and deployment keys", async () => {
+    const { parseCliArgs } = await import("../../src/emulator/cli");
+    const options = parseCliArgs(
+      ["--api-key", "a", "--partner-key", "p1", "--partner-key", "p2", "--deployment-key", "d"],
+      {},
+    );
+    expect(options).toMatchObject({ apiKeys: ["a"], partnerKeys: ["p1", "p2"], deploymentKeys: ["d"] });
+    expect(parseCliArgs([], {})).not.toHaveProperty("partnerKeys");
   });
 });

@@ -10,6 +10,12 @@
  */
 export const API_KEY = "test-api-key";
 
+/**
+ * The partner key the suites' emulators accept beside the API key, and their providers are configured with: the
+ * kinds that take a partner key (organizations, users' API keys) use it; every other call takes the API key.
+ */
+export const PARTNER_KEY = "test-partner-key";
+
 /** The line inside the fake private key: a part of the secret that a server message might quote alone. */
 export const PRIVATE_KEY_LINE = "THIS-IS-NOT-A-REAL-KEY-5f1d2c";
 

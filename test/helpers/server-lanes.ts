@@ -1,7 +1,7 @@
 import { PolytomicClient } from "../../src/client";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../../src/emulator";
 import { createDependencies, type Deps, sampleFor } from "../kinds/samples";
-import { API_KEY } from "./fixtures";
+import { API_KEY, PARTNER_KEY } from "./fixtures";
 import { PROGRAM_DIR } from "./packed-package";
 import { type ProviderServer, secretWire, startProviderServer } from "./provider-server";
 
@@ -33,16 +33,23 @@ export interface LaneOptions {
   emulator: EmulatorOptions;
   /** The key the servers are configured with (default: the fixtures' key, which the emulators accept). */
   serverKey?: string;
+  /** The partner key the servers are configured with (default: the fixtures' partner key, accepted too). */
+  serverPartnerKey?: string;
 }
 
 /** Starts `count` lanes; the emulators accept the fixtures' key. */
 export async function startLanes(count: number, options: LaneOptions): Promise<Lanes> {
   const all = await Promise.all(
     Array.from({ length: count }, async (_, index): Promise<Lane> => {
-      const emulator = await startEmulator({ apiKeys: [API_KEY], ...options.emulator });
+      const emulator = await startEmulator({
+        apiKeys: [API_KEY],
+        partnerKeys: [PARTNER_KEY],
+        ...options.emulator,
+      });
       const server = await startProviderServer(PROGRAM_DIR, options.project, { POLYTOMIC_API_KEY: "" });
       await server.configure({
         "polytomic:apiKey": secretWire(options.serverKey ?? API_KEY),
+        "polytomic:partnerKey": secretWire(options.serverPartnerKey ?? PARTNER_KEY),
         "polytomic:deploymentUrl": emulator.url,
       });
       const api = new PolytomicClient({ apiKey: API_KEY, deploymentUrl: emulator.url });

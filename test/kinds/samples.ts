@@ -49,6 +49,7 @@ import {
   unknownKey,
   wrong,
 } from "./mutations";
+import { ORGANIZATION_SAMPLES } from "./organization-samples";
 
 /**
  * The sample registry: for every resource kind of the kinds table (src/kinds.ts), what the tests, the reliability
@@ -125,6 +126,11 @@ export interface KindSample {
    * for API objects (`METHOD {collection}|{object}[/...] status` each; see that test): by hand, like the rule.
    */
   readonly requests?: Partial<Record<CountedCall, readonly string[]>>;
+  /**
+   * The key the kind's calls take, when not the API key: `partnerKey` for organizations and users' API keys (the
+   * suites configure the fixtures' partner key beside the API key; see ./organization-samples.ts).
+   */
+  readonly key?: "partnerKey";
 }
 
 const connectionsApi = (client: PolytomicClient): SampleApi => ({
@@ -911,9 +917,17 @@ const BulkSyncExecution: KindSample = {
 };
 
 export const HAND_WRITTEN: ReadonlyMap<string, KindSample> = new Map(
-  [Connection, GcsConnection, WebhookConnection, Model, Sync, BulkSync, SyncExecution, BulkSyncExecution].map(
-    (s) => [s.kind, s],
-  ),
+  [
+    Connection,
+    GcsConnection,
+    WebhookConnection,
+    Model,
+    Sync,
+    BulkSync,
+    ...ORGANIZATION_SAMPLES,
+    SyncExecution,
+    BulkSyncExecution,
+  ].map((s) => [s.kind, s]),
 );
 
 // ---- Typed connection classes, generated from their schema ---------------------------------------------------

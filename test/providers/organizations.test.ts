@@ -233,8 +233,12 @@ describe("User and UserApiKey", () => {
     expect((await new PolytomicClient({ apiKey: value, deploymentUrl: emulator.url }).me()).email).toBe(
       "eve@example.com",
     );
+    expect(first.id).toBe(`${org}/${user.id}`);
     const read = await keys.read(first.id, first.outs as never);
     expect(read.props).toMatchObject({ userId: user.id, value });
+    expect(emulator.requests.at(-1)?.caller?.keyId).not.toBe("partner-key-1");
+    // A read of the bare id (`get`) knows the organization from it: no value, so only the user is checked.
+    expect((await keys.read(first.id)).props).toMatchObject({ userId: user.id, organizationId: org });
 
     const again = await failure(keys.create({ userId: user.id, organizationId: org } as never));
     expect(again.message).toContain("set `force: true`");
@@ -255,12 +259,27 @@ describe("User and UserApiKey", () => {
     );
     expect(stale.message).toMatch(/401/);
 
-    // Deleting the resource makes no request (Polytomic cannot revoke a key); deleting the user ends the key.
-    const before = emulator.requests.length;
+    // The first key was replaced: it reads as gone, and deleting it leaves the key that replaced it alone.
+    expect(await keys.read(first.id, first.outs as never)).toEqual({});
     await keys.delete(first.id, first.outs as never);
-    expect(emulator.requests.length).toBe(before);
-    await provider("User").delete(user.id, { email: "eve@example.com", organizationId: org } as never);
+    const rotatedValue = (rotated.outs as Json).value as string;
+    const asRotated = new PolytomicClient({ apiKey: rotatedValue, deploymentUrl: emulator.url });
+    expect((await asRotated.me()).email).toBe("eve@example.com");
+    // Deleting a key that works replaces it with one nobody holds: it stops working.
+    await keys.delete(rotated.id, rotated.outs as never);
     expect(await keys.read(rotated.id, rotated.outs as never)).toEqual({});
+    const revoked = await failure(
+      new PolytomicClient({
+        apiKey: rotatedValue,
+        deploymentUrl: emulator.url,
+        retry: { maxAttempts: 1 },
+      }).me(),
+    );
+    expect(revoked.message).toMatch(/401/);
+    // A deleted user takes its key along.
+    const third = await keys.create({ userId: user.id, organizationId: org, force: true } as never);
+    await provider("User").delete(user.id, { email: "eve@example.com", organizationId: org } as never);
+    expect(await keys.read(third.id, third.outs as never)).toEqual({});
   });
 
   it("an API key alone cannot create users' keys", async () => {
@@ -279,6 +298,8 @@ describe("GlobalErrorSubscribers and EventWebhook", () => {
     expect((await p.read(id)).props).toMatchObject({ emails: inputs.emails, organizationId: org });
     await p.delete(id, read as never);
     expect(emulator.state.admin.errorSubscribers.get(org)?.emails).toEqual([]);
+    // An empty list reads as gone.
+    expect(await p.read(id, read as never)).toEqual({});
   });
 
   it("with an API key and no organization id: the key's own list, id global-error-subscribers", async () => {

@@ -8,7 +8,7 @@ import { PolytomicClient, type RequestLogEntry } from "../../src/client";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { providerFor } from "../../src/providers/entry";
 import { deployThroughServer, plaintextLeaves, type RecordedResource } from "../helpers/engine";
-import { PRIVATE_KEY_LINE } from "../helpers/fixtures";
+import { PARTNER_KEY, PRIVATE_KEY_LINE } from "../helpers/fixtures";
 import { PROGRAM_DIR } from "../helpers/packed-package";
 import {
   type GrpcFailure,
@@ -21,7 +21,8 @@ import { findSample, KIND_NAMES, kindsWithoutSamples, sampleFor } from "../kinds
 import { API_KEY, FAKE_SERVICE_ACCOUNT, inputs, type Json, stringLeaves } from "./support";
 
 /**
- * R4 Secrets: the API key and every sensitive value stay out of every `__provider` text, every output the engine
+ * R4 Secrets: the API key (and the partner and deployment keys, sent as Bearer or as HTTP Basic with an
+ * organization id) and every sensitive value stay out of every `__provider` text, every output the engine
  * would store in plaintext (inputs and outputs not marked secret, after create, refresh, update and `get`), every
  * log line (the client's request log, the provider server's stdout and stderr) and every error message (401, 422
  * whose body echoes the secrets, network errors, timeouts, a failed schema wait).
@@ -39,11 +40,25 @@ const SECRETS = {
   genericPassword: "r4-generic-password-5a0c",
   passphrase: "r4-passphrase-8f2d",
 };
+/** More keys, partner and deployment ones, sent as Bearer or as HTTP Basic with an organization id. */
+const KEYS = {
+  partner: "r4-partner-key-c31d",
+  deployment: "r4-deployment-key-70e9",
+  wrongPartner: "r4-wrong-partner-key-5b2a",
+};
 /** The secret values the samples of every kind carry (test/kinds/samples.ts). */
 const SAMPLE_SECRETS = [...new Set(KIND_NAMES.flatMap((kind) => findSample(kind)?.secrets ?? []))];
 /** Every value that must never be seen in plaintext. */
 const ALL_SECRETS = [
-  ...new Set([API_KEY, FAKE_SERVICE_ACCOUNT, PRIVATE_KEY_LINE, ...Object.values(SECRETS), ...SAMPLE_SECRETS]),
+  ...new Set([
+    API_KEY,
+    PARTNER_KEY,
+    ...Object.values(KEYS),
+    FAKE_SERVICE_ACCOUNT,
+    PRIVATE_KEY_LINE,
+    ...Object.values(SECRETS),
+    ...SAMPLE_SECRETS,
+  ]),
 ];
 
 const PROGRAM = `
@@ -247,7 +262,8 @@ describe("R4: secrets stay secret", () => {
   });
 
   it("error messages: 422 echoing every secret, through each provider", async () => {
-    const config = { apiKey: API_KEY, deploymentUrl: echoUrl };
+    // Organizations and users' API keys take the partner key, the rest the API key.
+    const config = { apiKey: API_KEY, partnerKey: PARTNER_KEY, deploymentUrl: echoUrl };
     const attempts: [string, Json][] = [
       [
         "WebhookConnection",
@@ -293,6 +309,7 @@ describe("R4: secrets stay secret", () => {
     expect(new Set(echoed)).toEqual(
       new Set([
         API_KEY,
+        PARTNER_KEY,
         FAKE_SERVICE_ACCOUNT,
         SECRETS.basicPassword,
         SECRETS.genericPassword,
@@ -301,6 +318,82 @@ describe("R4: secrets stay secret", () => {
       ]),
     );
     expect(kindsWithoutSamples(), "kinds without samples, not covered here").toEqual([]);
+  });
+
+  it("partner and deployment keys, as Bearer and as HTTP Basic: in no error, log line or __provider", async () => {
+    const keyed = await startEmulator({
+      apiKeys: [],
+      partnerKeys: [KEYS.partner],
+      deploymentKeys: [KEYS.deployment],
+      schemaReadyDelayMs: 0,
+    });
+    // A careless server that echoes the Authorization header's credential, as sent and decoded, in a 422.
+    const echoing = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const credential = (req.headers.authorization ?? "").split(" ")[1] ?? "";
+        const decoded = Buffer.from(credential, "base64").toString("utf8");
+        res.writeHead(422, { "Content-Type": "application/json" });
+        res.end(
+          JSON.stringify({
+            message: `bad credential ${credential} (${decoded})`,
+            metadata: { credential, decoded },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => echoing.listen(0, "127.0.0.1", () => r()));
+    const echoingUrl = `http://127.0.0.1:${(echoing.address() as AddressInfo).port}`;
+    try {
+      const org = (await providerFor("Organization", {
+        partnerKey: KEYS.partner,
+        deploymentUrl: keyed.url,
+      }).create({
+        name: "r4 organization",
+        clientSecret: "r4-oidc-secret-e1f7",
+      } as never)) as { id: string; outs: Json };
+      const inOrg = (key: "partnerKey" | "deploymentKey", value: string, url = keyed.url) =>
+        providerFor("Role", { [key]: value, organizationId: org.id, deploymentUrl: url });
+      const failures = [
+        // Rejected keys (401): Basic for the organization, and Bearer.
+        await inOrg("partnerKey", KEYS.wrongPartner)
+          .create({ name: "r" } as never)
+          .catch((e: unknown) => e),
+        await providerFor("Organization", { partnerKey: KEYS.wrongPartner, deploymentUrl: keyed.url })
+          .read(org.id, org.outs as never)
+          .catch((e: unknown) => e),
+        // Echoed credentials (422): Basic with the partner key and with the deployment key, Bearer partner key.
+        await inOrg("partnerKey", KEYS.partner, echoingUrl)
+          .create({ name: "r" } as never)
+          .catch((e: unknown) => e),
+        await inOrg("deploymentKey", KEYS.deployment, echoingUrl)
+          .create({ name: "r" } as never)
+          .catch((e: unknown) => e),
+        await providerFor("Organization", { partnerKey: KEYS.partner, deploymentUrl: echoingUrl })
+          .create({ name: "r4 echo", clientSecret: "r4-oidc-secret-e1f7" } as never)
+          .catch((e: unknown) => e),
+      ];
+      const basic = (key: string) => Buffer.from(`${org.id}:${key}`).toString("base64");
+      for (const failure of failures) {
+        const { message, inspected } = record(failure);
+        expect(message).toMatch(/\((401|422)\b/);
+        for (const text of [message, inspected]) {
+          expect(leaked(text)).toEqual([]);
+          for (const key of [KEYS.partner, KEYS.deployment, KEYS.wrongPartner])
+            expect(text).not.toContain(basic(key));
+          expect(text).not.toContain("r4-oidc-secret-e1f7");
+        }
+      }
+      expect((failures[0] as Error).message).toContain("rejected the partner key (401");
+      expect((failures[0] as Error).message).toContain("polytomic:partnerKey");
+      // The request log names the keys' identities only.
+      const log = JSON.stringify(keyed.requests.map((r) => ({ ...r, caller: r.caller })));
+      expect(leaked(log)).toEqual([]);
+      expect(keyed.requests.some((r) => r.caller?.keyId === "partner-key-1")).toBe(true);
+    } finally {
+      echoing.close();
+      await keyed.close();
+    }
   });
 
   it("error messages: 401, network errors and timeouts", async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolytomicClient, type RequestLogEntry } from "../../src/client";
 import { type RunningEmulator, startEmulator } from "../../src/emulator";
 import { providerFor } from "../../src/providers/entry";
+import { PARTNER_KEY } from "../helpers/fixtures";
 import type { GrpcFailure } from "../helpers/provider-server";
 import { serializedProviders } from "../helpers/serialized-providers";
 import { type Lanes, startLanes } from "../helpers/server-lanes";
@@ -10,7 +11,8 @@ import { API_KEY, type Json } from "./support";
 
 /**
  * R7 Bad credentials: a 401 or 403 gives one clear error that names the setting to fix (`polytomic:apiKey` and
- * POLYTOMIC_API_KEY), after exactly one request: never retried. For every kind of the kinds table (src/kinds.ts),
+ * POLYTOMIC_API_KEY; `polytomic:partnerKey` and POLYTOMIC_PARTNER_KEY for the kinds that take the partner key),
+ * after exactly one request: never retried. For every kind of the kinds table (src/kinds.ts),
  * with its samples (test/kinds/samples.ts), and every operation that talks to Polytomic (create, read, update,
  * delete), in-process and through the real provider server. A missing key fails before any request.
  */
@@ -25,8 +27,8 @@ let emulator: RunningEmulator;
 const existing: Record<string, { id: string; props: Json; news: Json }> = {};
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: [API_KEY], schemaReadyDelayMs: 0 });
-  const config = { apiKey: API_KEY, deploymentUrl: emulator.url };
+  emulator = await startEmulator({ apiKeys: [API_KEY], partnerKeys: [PARTNER_KEY], schemaReadyDelayMs: 0 });
+  const config = { apiKey: API_KEY, partnerKey: PARTNER_KEY, deploymentUrl: emulator.url };
   // Dependencies first; a kind without samples is left out here and fails its own tests.
   for (const kind of creationOrder()) {
     const sample = findSample(kind);
@@ -45,9 +47,19 @@ function objectOf(kind: string) {
   return existing[kind] as { id: string; props: Json; news: Json };
 }
 
+/** The setting a kind's calls take (`apiKey`, or `partnerKey` for organizations and users' API keys). */
+const keyOf = (kind: string) => sampleFor(kind).key ?? "apiKey";
+/** The right key of that setting. */
+const goodKey = (kind: string) => (keyOf(kind) === "partnerKey" ? PARTNER_KEY : API_KEY);
+/** How messages name the key, and where it is set. */
+const KEY_TEXT = {
+  apiKey: { noun: "API key", config: "polytomic:apiKey", env: "POLYTOMIC_API_KEY" },
+  partnerKey: { noun: "partner key", config: "polytomic:partnerKey", env: "POLYTOMIC_PARTNER_KEY" },
+} as const;
+
 /** Runs one operation; the props carry another name so that update has something to send. */
-function run(kind: string, operation: Operation, apiKey: string | undefined) {
-  const p = providerFor(kind, { apiKey, deploymentUrl: emulator.url });
+function run(kind: string, operation: Operation, key: string | undefined) {
+  const p = providerFor(kind, { [keyOf(kind)]: key, deploymentUrl: emulator.url });
   const { id, props, news } = objectOf(kind);
   const renamed = { ...news, name: `${String(news.name)} renamed` };
   switch (operation) {
@@ -72,18 +84,20 @@ async function attempt(kind: string, operation: Operation, apiKey: string | unde
   return { error, requests: emulator.requests.slice(before) };
 }
 
-function expectClear(error: Error | undefined, status: 401 | 403, operation: string) {
+function expectClear(error: Error | undefined, status: 401 | 403, operation: string, kind: string) {
   expect(error, operation).toBeInstanceOf(Error);
   const message = (error as Error).message;
-  expect(message).toMatch(
+  const { noun, config, env } = KEY_TEXT[keyOf(kind)];
+  expect(message).toContain(
     status === 401
-      ? /Polytomic rejected the API key \(401 from /
-      : /Polytomic refused access with this API key \(403 from /,
+      ? `Polytomic rejected the ${noun} (401 from `
+      : `Polytomic refused access with this ${noun} (403 from `,
   );
-  expect(message).toContain("pulumi config set --secret polytomic:apiKey");
-  expect(message).toContain("POLYTOMIC_API_KEY");
+  expect(message).toContain(`pulumi config set --secret ${config}`);
+  expect(message).toContain(env);
   expect(message).not.toContain(WRONG_KEY);
   expect(message).not.toContain(API_KEY);
+  expect(message).not.toContain(PARTNER_KEY);
 }
 
 describe("R7: bad credentials", () => {
@@ -92,7 +106,7 @@ describe("R7: bad credentials", () => {
     async (kind) => {
       for (const operation of OPERATIONS) {
         const { error, requests } = await attempt(kind, operation, WRONG_KEY);
-        expectClear(error, 401, operation);
+        expectClear(error, 401, operation, kind);
         expect(
           requests.map((r) => r.status),
           operation,
@@ -106,10 +120,10 @@ describe("R7: bad credentials", () => {
     async (kind) => {
       for (const operation of OPERATIONS) {
         emulator.addFault({ kind: "status", status: 403, times: 1 });
-        const { error, requests } = await attempt(kind, operation, API_KEY).finally(() =>
+        const { error, requests } = await attempt(kind, operation, goodKey(kind)).finally(() =>
           emulator.clearFaults(),
         );
-        expectClear(error, 403, operation);
+        expectClear(error, 403, operation, kind);
         expect(
           requests.map((r) => r.status),
           operation,
@@ -167,6 +181,7 @@ describe("R7 through the provider server", () => {
       project: "r7",
       emulator: { schemaReadyDelayMs: 0 },
       serverKey: WRONG_KEY,
+      serverPartnerKey: WRONG_KEY,
     });
   }, 120_000);
   afterAll(async () => {
@@ -197,8 +212,9 @@ describe("R7 through the provider server", () => {
             () => undefined,
             (e: unknown) => e,
           )) as GrpcFailure | undefined;
-          expect(failure?.details, operation).toMatch(/Polytomic rejected the API key \(401 from /);
-          expect(failure?.details, operation).toContain("polytomic:apiKey");
+          const { noun, config } = KEY_TEXT[keyOf(kind)];
+          expect(failure?.details, operation).toContain(`Polytomic rejected the ${noun} (401 from `);
+          expect(failure?.details, operation).toContain(config);
           expect(failure?.details, operation).not.toContain(WRONG_KEY);
           expect(
             emulator.requests.slice(before).map((r) => r.status),
