@@ -6,12 +6,11 @@ import { NOT_IMPORTED, OBJECT_SOURCES } from "./sources";
 
 /** The kinds this version reads, for `--help`. */
 function kindsText(): string {
-  const objects = OBJECT_SOURCES.filter((s) => KINDS.has(s.kind)).map((s) => s.group);
-  const left = Object.entries(NOT_IMPORTED).map(([kind, why]) => `${kind} (${why})`);
-  return (
-    `connections of every type, ${objects.join(", ")}` +
-    (left.length > 0 ? `.\n  Not read: ${left.join("; ")}` : "")
+  const objects = OBJECT_SOURCES.filter((s) => KINDS.has(s.kind)).map(
+    (s) => `${s.group}${s.optional === true ? " (with a partner or deployment key)" : ""}`,
   );
+  const left = Object.entries(NOT_IMPORTED).map(([kind, why]) => `\n  - ${kind}: ${why}`);
+  return `connections of every type, ${objects.join(", ")}.${left.length > 0 ? `\nNot read:${left.join("")}` : ""}`;
 }
 
 export const USAGE = `Usage: polytomic-import --out DIR [options]
@@ -20,7 +19,7 @@ Reads every object of a Polytomic organization and writes a Pulumi TypeScript pr
 Pulumi.yaml, package.json, tsconfig.json, index.ts (one resource per object, with importId) and README.md (the
 next steps, with one \`pulumi config set --secret\` command per secret Polytomic does not return).
 
-It reads: ${kindsText()}.
+It reads: ${kindsText()}
 
 Options:
   --out DIR              the folder to write (created; it must be empty, see --force)
