@@ -14,7 +14,7 @@ import {
   resolveRetryPolicy,
   retryDelayMs,
 } from "./retry-policy";
-import { unknownOutcomeDetail } from "./unknown-outcome";
+import { unansweredOutcomeDetail, unknownOutcomeDetail } from "./unknown-outcome";
 
 /** One line of the request log: one per attempt, never with headers or bodies. */
 export interface RequestLogEntry {
@@ -252,10 +252,15 @@ function toError(
   sent: unknown,
 ): PolytomicApiError {
   if (outcome.kind === "network-error") {
+    const { idempotencyKey } = request;
+    const networkError = describeNetworkError(outcome.error);
     return new PolytomicApiError({
       status: 0,
       request,
-      detail: describeNetworkError(outcome.error),
+      detail:
+        request.method === "POST" && idempotencyKey !== undefined
+          ? unansweredOutcomeDetail(networkError, { path: request.path, idempotencyKey, sent })
+          : networkError,
       cause: outcome.error,
       secrets,
     });

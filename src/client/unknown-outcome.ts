@@ -26,6 +26,20 @@ export function unknownOutcomeDetail(apiMessage: string | undefined, outcome: Un
   );
 }
 
+/**
+ * The advice for a keyed POST that got no answer at all (every attempt dropped or timed out): it may have been
+ * committed before the connection broke, and the next `pulumi up` sends a new key.
+ */
+export function unansweredOutcomeDetail(
+  networkError: string,
+  outcome: Omit<UnknownOutcome, "answered">,
+): string {
+  return (
+    `${networkError}; no answer arrived for Idempotency-Key ${outcome.idempotencyKey}, so ` +
+    howToCheck({ ...outcome, answered: undefined })
+  );
+}
+
 /** A POST to a collection (`/api/connections`, `/api/syncs/{id}/executions`) creates one of its items. */
 function howToCheck({ path, sent, answered }: UnknownOutcome): string {
   const collectionPath = path.split("?")[0] ?? path;

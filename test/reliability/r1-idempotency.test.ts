@@ -107,7 +107,7 @@ describe("R1: creates under commit-then-drop faults", () => {
     expect(errors).toHaveLength(exhausted.length);
     for (const error of errors) {
       expect((error as Error).message).toMatch(
-        /^POST \/api\/(connections|models|syncs) failed \(no response\): /,
+        /^POST \/api\/(connections|models|syncs) failed \(no response\): .*no answer arrived for Idempotency-Key .* may have been created: look for it by name/,
       );
       expect((error as PolytomicApiError).request.attempts).toBe(5);
     }
@@ -146,5 +146,71 @@ describe("R1: creates under commit-then-drop faults", () => {
     const dropped = emulator.requests.slice(before).filter((r) => r.fault?.includes("drop-after-commit"));
     expect(dropped.length).toBeGreaterThan(0);
     console.log(`[r1] providers: 15 creates, ${dropped.length} committed then dropped, 15 objects`);
+  });
+});
+
+describe("R1: the organization-administration kinds under commit-then-drop faults", () => {
+  it("through the providers (sequential, seeded): 5 organizations, 5 roles, 5 policies, 5 users, an event webhook, 5 users' keys, 5 schema fields: one object each, none doubled", async () => {
+    const PARTNER_KEY = "r1-partner-key-4c2d";
+    await emulator?.close();
+    emulator = await startEmulator({
+      apiKeys: [API_KEY],
+      partnerKeys: [PARTNER_KEY],
+      schemaReadyDelayMs: 0,
+      seed: 7,
+    });
+    const setup = new PolytomicClient({ apiKey: API_KEY, deploymentUrl: emulator.url });
+    const gcs = (await setup.connections.create(bodies.gcs("r1 schema source"))).id;
+    // Every create of these kinds is a POST with an Idempotency-Key (the lists and overrides are PUTs).
+    emulator.addFault({ method: "POST", kind: "drop-after-commit", probability: DROP_PROBABILITY });
+    const config = { apiKey: API_KEY, partnerKey: PARTNER_KEY, deploymentUrl: emulator.url };
+    const p = (kind: string) => providerFor(kind, config);
+    const before = emulator.requests.length;
+    const ids: string[] = [];
+    const create = async (kind: string, inputs: Record<string, unknown>) => {
+      const { id } = await p(kind).create(inputs as never);
+      ids.push(id);
+      return id;
+    };
+    for (let i = 0; i < 5; i++) {
+      await create("Organization", { name: `r1 organization ${i}` });
+      const role = await create("Role", { name: `r1 role ${i}` });
+      await create("Policy", {
+        name: `r1 policy ${i}`,
+        policyActions: [{ action: "read", roleIds: [role] }],
+      });
+      const user = await create("User", { email: `r1.user.${i}@example.com` });
+      await create("UserApiKey", {
+        userId: user,
+        organizationId: emulator.state.admin.users.get(user)?.organization_id,
+      });
+      await create("ConnectionSchemaField", {
+        connectionId: gcs,
+        schemaId: "high_paying_users.csv",
+        fieldId: `r1_field_${i}`,
+        label: `R1 field ${i}`,
+        type: "string",
+      });
+    }
+    await create("EventWebhook", { endpoint: "https://example.com/r1-events", secret: "r1-event-secret" });
+    const { admin } = emulator.state;
+    const named = (values: Iterable<{ name: string }>, prefix: string) =>
+      [...values].filter((o) => o.name.startsWith(prefix)).length;
+    expect(named(admin.organizations.values(), "r1 organization")).toBe(5);
+    expect(named(admin.roles.values(), "r1 role")).toBe(5);
+    expect(named(admin.policies.values(), "r1 policy")).toBe(5);
+    expect([...admin.users.values()].filter((u) => u.email.startsWith("r1.user.")).length).toBe(5);
+    // One key per user: a second key for the same user would have needed `force`.
+    expect(new Set([...admin.apiKeys.values()].map((k) => k.user_id)).size).toBe(admin.apiKeys.size);
+    expect(admin.apiKeys.size).toBe(5);
+    expect(admin.eventWebhooks.size).toBe(1);
+    const fields = [...admin.schemaOverrides.values()].flatMap((o) => o.fields);
+    expect(fields.filter((f) => f.field_id.startsWith("r1_field_")).length).toBe(5);
+    expect(new Set(ids).size).toBe(ids.length);
+    const dropped = emulator.requests.slice(before).filter((r) => r.fault?.includes("drop-after-commit"));
+    expect(dropped.length).toBeGreaterThan(0);
+    console.log(
+      `[r1] organization kinds: ${ids.length} creates, ${dropped.length} committed then dropped, 0 duplicates`,
+    );
   });
 });
