@@ -242,9 +242,10 @@ function writeOutput(
   }
   if (!within(PACKAGE_DATA_DIR, root) && root !== PACKAGE_DATA_DIR) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const text = json
-      ? rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length > 0 ? "\n" : "")
-      : [fields.join(","), ...rows.map((r) => fields.map((f) => csvCell(r[f])).join(","))].join("\n") + "\n";
+    const lines = json
+      ? rows.map((r) => JSON.stringify(r))
+      : [fields.join(","), ...rows.map((r) => fields.map((f) => csvCell(r[f])).join(","))];
+    const text = lines.map((line) => `${line}\n`).join("");
     fs.writeFileSync(file, text);
     return { ...base, kind: "file", target: file };
   }
