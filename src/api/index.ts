@@ -2,6 +2,7 @@ export * from "./bulk-sync";
 export * from "./bulk-sync-enums";
 export * from "./common";
 export * from "./connection";
+export * from "./executions";
 export * from "./identity";
 export * from "./model";
 export * from "./organization-enums";

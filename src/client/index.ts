@@ -2,6 +2,7 @@ export * from "./bulk-syncs";
 export * from "./client";
 export * from "./deployment-url";
 export * from "./errors";
+export * from "./executions";
 export * from "./idempotency";
 export * from "./retry-policy";
 export * from "./schema-retry";
