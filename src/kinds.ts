@@ -14,11 +14,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import { TYPED_CONNECTION_CLASSES } from "./generated/connection-kinds";
 import { BULK_SYNC_EXECUTION_SPEC } from "./providers/bulk-sync-execution-spec";
 import { BULK_SYNC_SPEC } from "./providers/bulk-sync-spec";
+import { ConnectionProvider } from "./providers/connection-provider";
 import {
   CONNECTION_SCHEMA_FIELD_SPEC,
   CONNECTION_SCHEMA_PRIMARY_KEYS_SPEC,
 } from "./providers/connection-schema-spec";
-import { ConnectionProvider } from "./providers/connection-provider";
 import { MODEL_SPEC } from "./providers/model-spec";
 import { EVENT_WEBHOOK_SPEC, GLOBAL_ERROR_SUBSCRIBERS_SPEC } from "./providers/notifications-spec";
 import { ObjectProvider, type ObjectSpec } from "./providers/object-provider";
@@ -28,7 +28,6 @@ import type { ProviderConfig } from "./providers/settings";
 import { SYNC_EXECUTION_SPEC } from "./providers/sync-execution-spec";
 import { SYNC_SPEC } from "./providers/sync-spec";
 import { USER_API_KEY_SPEC, USER_SPEC } from "./providers/users-spec";
-import * as resources from "./resources";
 import { CONNECTION_FIELDS } from "./resources/connection-base";
 import { type AnyKindFields, outputNames } from "./resources/fields";
 
@@ -56,8 +55,11 @@ export interface KindDefinition {
   readonly fields: AnyKindFields;
   /** Every output the resource class declares. */
   readonly outputs: readonly string[];
-  /** The resource class (loaded on first use). */
-  resourceClass(): ResourceClass;
+  /**
+   * The resource class, loaded on first use: the provider process never needs the classes, and the generated
+   * ones (one per connection type) would add to every deployment's start-up.
+   */
+  resourceClass(): Promise<ResourceClass>;
   /** A new provider implementation for the given settings (loads the implementation on first use). */
   provider(config: ProviderConfig | undefined): ProviderImplementation;
   /** The object kinds' spec (its pure read mapping serves tools such as the importer); absent for connections. */
@@ -67,17 +69,17 @@ export interface KindDefinition {
 /** The type token of a kind. */
 export const typeToken = (kind: string): string => `pulumi-nodejs:dynamic/polytomic:${kind}`;
 
-const objectKind = (
-  kind: string,
-  resourceClass: ResourceClass,
-  spec: ObjectSpec<never, never, never, never>,
-): KindDefinition => ({
+/** The class of a kind from the package's resources, loaded when first asked for. */
+const loadResourceClass = async (kind: string): Promise<ResourceClass> =>
+  ((await import("./resources")) as unknown as Record<string, ResourceClass>)[kind] as ResourceClass;
+
+const objectKind = (kind: string, spec: ObjectSpec<never, never, never, never>): KindDefinition => ({
   kind,
   family: "object",
   typeToken: typeToken(kind),
   fields: spec.fields,
   outputs: outputNames(spec.fields),
-  resourceClass: () => resourceClass,
+  resourceClass: () => loadResourceClass(kind),
   provider: (config) => new ObjectProvider(spec, config) as unknown as ProviderImplementation,
   spec,
 });
@@ -89,7 +91,7 @@ const connectionKind = (kind: string, connectionType?: string): KindDefinition =
   typeToken: typeToken(kind),
   fields: CONNECTION_FIELDS,
   outputs: outputNames(CONNECTION_FIELDS),
-  resourceClass: () => (resources as unknown as Record<string, ResourceClass>)[kind] as ResourceClass,
+  resourceClass: () => loadResourceClass(kind),
   provider(config) {
     const casing = connectionType === undefined ? "api" : "camel";
     return new ConnectionProvider(
@@ -101,28 +103,20 @@ const connectionKind = (kind: string, connectionType?: string): KindDefinition =
 
 /** The API object kinds besides connections: one line each. */
 export const OBJECT_KINDS: readonly KindDefinition[] = [
-  objectKind("Model", resources.Model, MODEL_SPEC as never),
-  objectKind("Sync", resources.Sync, SYNC_SPEC as never),
-  objectKind("SyncExecution", resources.SyncExecution, SYNC_EXECUTION_SPEC as never),
-  objectKind("BulkSync", resources.BulkSync, BULK_SYNC_SPEC as never),
-  objectKind("BulkSyncExecution", resources.BulkSyncExecution, BULK_SYNC_EXECUTION_SPEC as never),
-  objectKind("Organization", resources.Organization, ORGANIZATION_SPEC as never),
-  objectKind("Role", resources.Role, ROLE_SPEC as never),
-  objectKind("Policy", resources.Policy, POLICY_SPEC as never),
-  objectKind("User", resources.User, USER_SPEC as never),
-  objectKind("UserApiKey", resources.UserApiKey, USER_API_KEY_SPEC as never),
-  objectKind(
-    "GlobalErrorSubscribers",
-    resources.GlobalErrorSubscribers,
-    GLOBAL_ERROR_SUBSCRIBERS_SPEC as never,
-  ),
-  objectKind("EventWebhook", resources.EventWebhook, EVENT_WEBHOOK_SPEC as never),
-  objectKind(
-    "ConnectionSchemaPrimaryKeys",
-    resources.ConnectionSchemaPrimaryKeys,
-    CONNECTION_SCHEMA_PRIMARY_KEYS_SPEC as never,
-  ),
-  objectKind("ConnectionSchemaField", resources.ConnectionSchemaField, CONNECTION_SCHEMA_FIELD_SPEC as never),
+  objectKind("Model", MODEL_SPEC as never),
+  objectKind("Sync", SYNC_SPEC as never),
+  objectKind("SyncExecution", SYNC_EXECUTION_SPEC as never),
+  objectKind("BulkSync", BULK_SYNC_SPEC as never),
+  objectKind("BulkSyncExecution", BULK_SYNC_EXECUTION_SPEC as never),
+  objectKind("Organization", ORGANIZATION_SPEC as never),
+  objectKind("Role", ROLE_SPEC as never),
+  objectKind("Policy", POLICY_SPEC as never),
+  objectKind("User", USER_SPEC as never),
+  objectKind("UserApiKey", USER_API_KEY_SPEC as never),
+  objectKind("GlobalErrorSubscribers", GLOBAL_ERROR_SUBSCRIBERS_SPEC as never),
+  objectKind("EventWebhook", EVENT_WEBHOOK_SPEC as never),
+  objectKind("ConnectionSchemaPrimaryKeys", CONNECTION_SCHEMA_PRIMARY_KEYS_SPEC as never),
+  objectKind("ConnectionSchemaField", CONNECTION_SCHEMA_FIELD_SPEC as never),
 ];
 
 /** The generic `Connection` class and one typed class per connection type. */
