@@ -22,20 +22,14 @@ const os = require("node:os");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
-const API_KEY = "demo-api-key";
+// The tests' API key and fake service-account key (the emulator derives `client_email` and `project_id` from the
+// latter): one module, test/helpers/fixtures.ts, which Node loads as it is (it strips the types).
+const { API_KEY, FAKE_SERVICE_ACCOUNT } = require("../test/helpers/fixtures.ts");
 const PASSPHRASE = "demo";
 const STACK = "dev";
 const INSTALL_URL = "https://www.pulumi.com/docs/install/";
 /** Records printed at the end (all of them are counted). */
 const SHOWN_RECORDS = 5;
-
-/** A fake service-account key: the emulator derives `client_email` and `project_id` from it. */
-const FAKE_SERVICE_ACCOUNT = JSON.stringify({
-  type: "service_account",
-  project_id: "polytomic-demo",
-  private_key: "-----BEGIN PRIVATE KEY-----\nNOT-A-REAL-KEY\n-----END PRIVATE KEY-----\n",
-  client_email: "polytomic-demo@polytomic-demo.iam.gserviceaccount.com",
-});
 
 /** The first `pulumi` executable on PATH, or undefined. */
 function findOnPath(command) {
