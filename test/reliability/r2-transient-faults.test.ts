@@ -242,7 +242,7 @@ describe("R2: lifecycle under 30% transient faults (5xx and timeouts)", () => {
       .catch((e: unknown) => e)) as Error & { cause?: { request?: { attempts: number } } };
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toMatch(
-      /^creating model "r2b model": POST \/api\/models failed \(no response\): request timed out$/,
+      /^creating model "r2b model": POST \/api\/models failed \(no response\): request timed out; no answer arrived for Idempotency-Key \S+, so the model "r2b model" may have been created: look for it by name in Polytomic or with GET \/api\/models before trying again$/,
     );
     expect(error.cause?.request?.attempts).toBe(5);
     expect(error.message).not.toContain(API_KEY);
