@@ -11,7 +11,7 @@ import { z } from "zod";
 import { isFinalExecutionStatus, UNSUCCESSFUL_EXECUTION_STATUSES } from "../api/executions";
 import type { PolytomicClient, RequestOptions } from "../client";
 import { PolytomicApiError } from "../client/errors";
-import { pollIntervals } from "../client/schema-wait";
+import { pollIntervals, type SchemaWaitOptions } from "../client/schema-wait";
 import type { AnyKindFields } from "../resources/fields";
 import type { CheckFailure } from "./check";
 import { type CompareOptions, matchesDesired } from "./compare";
@@ -115,15 +115,8 @@ export function summarizeErrors(errors: readonly string[]): string[] {
   return kept;
 }
 
-/** Settings of {@link waitForExecution}; the schema wait's defaults (1 s, growing by half, at most 30 s). */
-export interface ExecutionWaitOptions {
-  readonly timeoutMs: number;
-  readonly initialIntervalMs?: number;
-  readonly maxIntervalMs?: number;
-  readonly proportionalCap?: number;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-}
+/** Settings of {@link waitForExecution}: the schema wait's, with its defaults (1 s, growing by half, at most 30 s). */
+export type ExecutionWaitOptions = SchemaWaitOptions;
 
 /**
  * Polls a run until its status is final or the timeout passes, with the schema wait's policy: at once, then
