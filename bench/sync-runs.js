@@ -13,13 +13,9 @@ const { waitForExecution } = dist("providers/execution-spec");
 const { providerFor } = dist("providers/entry");
 const { startWebhookReceiver } = require("../scripts/lib/webhook-receiver");
 
-const API_KEY = "bench-api-key-runs";
-const SERVICE_ACCOUNT = JSON.stringify({
-  type: "service_account",
-  project_id: "bench-project",
-  private_key: "-----BEGIN PRIVATE KEY-----\nNOT-A-REAL-KEY-bench\n-----END PRIVATE KEY-----\n",
-  client_email: "bench@bench-project.iam.gserviceaccount.com",
-});
+// The tests' key, fake service account and pipeline (Node loads these TypeScript files as they are: types only).
+const { API_KEY, FAKE_SERVICE_ACCOUNT } = require("../test/helpers/fixtures.ts");
+const { createWebhookPipeline } = require("../test/helpers/webhook-pipeline.ts");
 
 function figure(name, value, target, pass, note) {
   const verdict = pass === undefined ? "INFO" : pass ? "PASS" : "FAIL";
@@ -58,38 +54,17 @@ async function measured(stepMs, batchSize) {
     executionDelayMs: stepMs,
   });
   try {
-    const client = new PolytomicClient({ apiKey: API_KEY, deploymentUrl: emulator.url });
-    const gcs = await client.connections.create({
-      name: "bench gcs",
-      type: "gcs",
-      configuration: { bucket: "sample", service_account: SERVICE_ACCOUNT },
-    });
-    emulator.setSchemaReady(gcs.id);
-    const model = await client.models.create({
-      name: "bench users",
-      connection_id: gcs.id,
-      configuration: { model_from: "single_file", key: "high_paying_users.csv" },
-    });
-    const hook = await client.connections.create({
-      name: "bench hook",
-      type: "webhook",
-      configuration: { url: `${receiver.url}/hook`, auth_method: "polytomic_secret" },
-    });
-    const sync = await client.syncs.create({
-      name: "bench sync",
-      mode: "updateOrCreate",
-      active: true,
-      fields: ["email_address", "first_name", "last_name"].map((field) => ({
-        source: { model_id: model.id, field },
-        target: "record",
-      })),
-      schedule: { frequency: "manual" },
-      target: { connection_id: hook.id, object: "http", configuration: { batch_size: batchSize } },
+    const syncId = await createWebhookPipeline({
+      client: new PolytomicClient({ apiKey: API_KEY, deploymentUrl: emulator.url }),
+      emulator,
+      serviceAccount: FAKE_SERVICE_ACCOUNT,
+      hookUrl: `${receiver.url}/hook`,
+      batchSize,
     });
     emulator.requests.length = 0;
     const provider = providerFor("SyncExecution", { apiKey: API_KEY, deploymentUrl: emulator.url });
     const started = Date.now();
-    const { outs } = await provider.create({ syncId: sync.id, __provider: "bench" });
+    const { outs } = await provider.create({ syncId, __provider: "bench" });
     const returned = Date.now();
     const run = emulator.state.executions.get(outs.executionId);
     const polls = emulator.requests.filter(

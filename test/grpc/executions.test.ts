@@ -10,6 +10,7 @@ import {
 } from "../helpers/provider-server";
 import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
 import { serializedProvider } from "../helpers/serialize";
+import { createWebhookPipeline } from "../helpers/webhook-pipeline";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
 /**
@@ -41,35 +42,13 @@ beforeAll(async () => {
     "polytomic:apiKey": secretWire(API_KEY),
     "polytomic:deploymentUrl": emulator.url,
   });
-  const gcs = await client.connections.create({
-    name: "gcs",
-    type: "gcs",
-    configuration: { bucket: "sample", service_account: FAKE_SERVICE_ACCOUNT },
+  syncId = await createWebhookPipeline({
+    client,
+    emulator,
+    serviceAccount: FAKE_SERVICE_ACCOUNT,
+    hookUrl: `${receiver.url}/hook`,
+    batchSize: 20,
   });
-  emulator.setSchemaReady(gcs.id);
-  const model = await client.models.create({
-    name: "users",
-    connection_id: gcs.id,
-    configuration: { model_from: "single_file", key: "high_paying_users.csv" },
-  });
-  const hook = await client.connections.create({
-    name: "hook",
-    type: "webhook",
-    configuration: { url: `${receiver.url}/hook`, auth_method: "polytomic_secret" },
-  });
-  syncId = (
-    await client.syncs.create({
-      name: "to hook",
-      mode: "updateOrCreate",
-      active: true,
-      fields: ["email_address", "first_name", "last_name"].map((field) => ({
-        source: { model_id: model.id, field },
-        target: "record",
-      })),
-      schedule: { frequency: "manual" },
-      target: { connection_id: hook.id, object: "http", configuration: { batch_size: 20 } },
-    })
-  ).id;
 });
 
 /** A bulk sync from the sample bucket (GCS) to an S3 bucket; the emulator records what it would write. */

@@ -17,6 +17,7 @@ import {
 } from "../../src/providers/sync-execution-spec";
 import { UNKNOWN } from "../../src/providers/unknown";
 import { API_KEY, FAKE_SERVICE_ACCOUNT } from "../helpers/sa";
+import { createWebhookPipeline } from "../helpers/webhook-pipeline";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
 /**
@@ -30,36 +31,15 @@ let api: PolytomicClient;
 let config: { apiKey: string; deploymentUrl: string };
 let syncId: string;
 
-async function seed(em: RunningEmulator): Promise<string> {
-  const client = new PolytomicClient({ apiKey: API_KEY, deploymentUrl: em.url });
-  const gcs = await client.connections.create({
-    name: "gcs",
-    type: "gcs",
-    configuration: { bucket: "sample", service_account: FAKE_SERVICE_ACCOUNT },
+/** The seed's pipeline in `em`, its sync delivering to the receiver in batches of 10. */
+function seed(em: RunningEmulator): Promise<string> {
+  return createWebhookPipeline({
+    client: new PolytomicClient({ apiKey: API_KEY, deploymentUrl: em.url }),
+    emulator: em,
+    serviceAccount: FAKE_SERVICE_ACCOUNT,
+    hookUrl: `${receiver.url}/hook`,
+    batchSize: 10,
   });
-  em.setSchemaReady(gcs.id);
-  const model = await client.models.create({
-    name: "users",
-    connection_id: gcs.id,
-    configuration: { model_from: "single_file", key: "high_paying_users.csv" },
-  });
-  const hook = await client.connections.create({
-    name: "hook",
-    type: "webhook",
-    configuration: { url: `${receiver.url}/hook`, auth_method: "polytomic_secret" },
-  });
-  const sync = await client.syncs.create({
-    name: "to hook",
-    mode: "updateOrCreate",
-    active: true,
-    fields: ["email_address", "first_name", "last_name"].map((field) => ({
-      source: { model_id: model.id, field },
-      target: "record",
-    })),
-    schedule: { frequency: "manual" },
-    target: { connection_id: hook.id, object: "http", configuration: { batch_size: 10 } },
-  });
-  return sync.id;
 }
 
 beforeAll(async () => {
